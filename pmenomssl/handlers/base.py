@@ -1,0 +1,112 @@
+"""The contract between the protocol layer and a handler (one per kind of module).
+
+A handler declares what BILLmanager's `features` command reports (item types, connection
+params, templates) and implements one `command_<name>` method per command it supports; the
+protocol layer dispatches to them and builds `features` from exactly that set of methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
+from lxml import etree
+
+from pmenomssl.protocol.args import Invocation
+
+if TYPE_CHECKING:
+    from pmenomssl.billing import BillingGateway
+
+COMMAND_PREFIX = "command_"
+
+Output = Optional[Union[etree._Element, bytes]]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A connection-form field BILLmanager stores for the module."""
+
+    name: str
+    crypted: bool = False
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """A certificate template (tariff type); `attributes` become XML attributes (`yes` flags)."""
+
+    name: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+class Context:
+    """What a command gets: its arguments, its stdin document, and BILLmanager's gateway."""
+
+    def __init__(
+        self,
+        invocation: Invocation,
+        *,
+        module_name: str,
+        root: Path,
+        document: etree._Element | None = None,
+        billing_factory: Callable[[], BillingGateway] | None = None,
+    ) -> None:
+        self.args = invocation
+        self.module_name = module_name
+        self.root = root
+        self.document = document
+        self._billing_factory = billing_factory
+        self._billing: BillingGateway | None = None
+        # The processing module a command works for, once known (for BILLmanager's error report).
+        self.module_id: int | None = invocation.module
+
+    @property
+    def billing(self) -> BillingGateway:
+        """The billing gateway, created on first use so that commands that need no database
+        (features, approver) never import the database driver."""
+        if self._billing is None:
+            if self._billing_factory is None:
+                from pmenomssl.billing import BillingGateway
+
+                self._billing = BillingGateway(self.root)
+            else:
+                self._billing = self._billing_factory()
+        return self._billing
+
+    @property
+    def billing_started(self) -> bool:
+        return self._billing is not None
+
+    @property
+    def item_id(self) -> int:
+        assert self.args.item is not None  # the protocol layer refused the call otherwise
+        return self.args.item
+
+
+class Handler:
+    """Base of every handler; subclasses set the declarations and add `command_*` methods."""
+
+    itemtypes: Sequence[str] = ()
+    params: Sequence[ParamSpec] = ()
+    # How many times BILLmanager may re-run a failing command before it becomes a manual task.
+    max_tries: Mapping[str, int] = {}
+
+    def templates(self) -> Sequence[TemplateSpec]:
+        return ()
+
+    def secret_params(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.params if p.crypted)
+
+    @classmethod
+    def commands(cls) -> list[str]:
+        """The commands this handler implements, which is exactly its feature list."""
+        return sorted(
+            name[len(COMMAND_PREFIX) :]
+            for name in dir(cls)
+            if name.startswith(COMMAND_PREFIX) and callable(getattr(cls, name))
+        )
+
+    def method_for(self, command: str) -> Callable[[Context], Output] | None:
+        method = getattr(self, COMMAND_PREFIX + command, None)
+        return method if callable(method) else None

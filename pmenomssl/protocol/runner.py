@@ -1,0 +1,191 @@
+"""One run of the module: `pmNAME --command NAME [options]`, as BILLmanager starts it.
+
+stdout carries exactly one XML document or nothing; every failure ends in BILLmanager's error
+XML and exit status 1, and, for a background operation, in its running operation's error report
+(with escalation to a manual task once BILLmanager has retried enough).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from typing import BinaryIO
+
+from pmenomssl import config
+from pmenomssl import log as modlog
+from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.base import Context, Handler
+from pmenomssl.protocol import args as protocol_args
+from pmenomssl.protocol.args import Invocation, ProtocolError
+from pmenomssl.protocol.commands import spec
+from pmenomssl.protocol.features import features_document
+from pmenomssl.protocol.xmldoc import (
+    error_document,
+    parse_document,
+    running_operation_report,
+    serialize,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class UnexpectedError(ModuleError):
+    error_type = "unknown"
+
+
+def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | None = None) -> int:
+    """Run one protocol command; returns the process exit status."""
+    name = config.module_name()
+    log_file = modlog.setup(name)
+    started = time.monotonic()
+    invocation = Invocation()
+    context: Context | None = None
+    try:
+        invocation = protocol_args.parse(argv)
+        modlog.register_secret(invocation.password)
+        modlog.set_context(
+            invocation.command, invocation.item, invocation.runningoperation, invocation.module
+        )
+        logger.debug("run with: %s", invocation.redacted())
+        _check_required(invocation)
+        if handler is None:
+            from pmenomssl.handlers import load_handler
+
+            handler = load_handler(name)
+        context = Context(invocation, module_name=name, root=config.mgr_root())
+        output = _dispatch(handler, context, stdin)
+        if output is not None:
+            stdout.write(output)
+            stdout.flush()
+        logger.log(modlog.EXTINFO, "%s done in %.0fms", invocation.command, _ms_since(started))
+        return 0
+    except ModuleError as error:
+        logger.error(
+            "%s failed: %s (%s)", invocation.command or "run", error.desc, error.error_type
+        )
+        _report(error, None, invocation, handler, context, stdout)
+        return 1
+    except Exception as exc:  # the last line of defence: never a traceback on stdout/stderr
+        logger.exception("%s failed unexpectedly", invocation.command or "run")
+        unexpected = UnexpectedError(
+            f"The module failed unexpectedly ({type(exc).__name__}). The details are in the log "
+            f"file {log_file}; please send it to the module's maintainers.",
+            obj=invocation.command,
+        )
+        _report(unexpected, exc, invocation, handler, context, stdout)
+        return 1
+
+
+def _check_required(invocation: Invocation) -> None:
+    if not invocation.command:
+        raise ProtocolError(
+            "No --command given. BILLmanager runs the module as "
+            "`pmNAME --command <name> [options]`; try --command features.",
+            obj="command",
+        )
+    required = spec(invocation.command).requires
+    if required and getattr(invocation, required) is None:
+        raise ProtocolError(
+            f"Command {invocation.command} needs --{required} <id>.",
+            obj=required,
+        )
+
+
+def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | None:
+    command = context.args.command
+    if command == "features":
+        return serialize(features_document(handler))
+    method = handler.method_for(command)
+    if method is None:
+        raise ProtocolError(
+            f"This module does not implement the command {command!r}. Its commands are: "
+            f"{', '.join(['features', *handler.commands()])}.",
+            obj="command",
+            value=command,
+        )
+    command_spec = spec(command)
+    if command_spec.skipped_by_do_nothing and config.do_nothing_path().exists():
+        logger.info(
+            "%s skipped: %s exists (a staging copy of the billing must not touch providers)",
+            command,
+            config.do_nothing_path(),
+        )
+        return None
+    if command_spec.reads_stdin:
+        context.document = parse_document(_read_stdin(stdin), command)
+    # A handler that prints by mistake must not corrupt the one document on stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        result = method(context)
+    if result is None:
+        return None
+    return result if isinstance(result, bytes) else serialize(result)
+
+
+def _read_stdin(stdin: BinaryIO) -> bytes:
+    """Read the whole document, but never wait on a terminal."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        if os.isatty(stdin.fileno()):
+            return b""
+    return stdin.read()
+
+
+def _report(
+    error: ModuleError,
+    exc: BaseException | None,
+    invocation: Invocation,
+    handler: Handler | None,
+    context: Context | None,
+    stdout: BinaryIO,
+) -> None:
+    ro = invocation.runningoperation
+    if ro is not None and context is not None:
+        try:
+            _report_running_operation(error, exc, invocation, handler, context, ro)
+        except Exception as report_error:  # the original error still reaches stdout
+            logger.error("could not report the error to running operation %s: %s", ro, report_error)
+    try:
+        stdout.write(error_document(error, invocation.lang))
+        stdout.flush()
+    except (OSError, ValueError) as write_error:
+        logger.error("could not write the error document: %s", write_error)
+
+
+def _report_running_operation(
+    error: ModuleError,
+    exc: BaseException | None,
+    invocation: Invocation,
+    handler: Handler | None,
+    context: Context,
+    ro: int,
+) -> None:
+    billing = context.billing
+    report = running_operation_report(
+        error,
+        module_id=context.module_id,
+        module_name=context.module_name,
+        log_tail=modlog.tail(),
+        exc=exc,
+    )
+    billing.runningoperation_error(ro, report)
+    if invocation.item is None:
+        return
+    limit = spec(invocation.command).default_max_tries
+    if handler is not None:
+        limit = handler.max_tries.get(invocation.command, limit)
+    tries = billing.trycount(ro)
+    if tries < limit:
+        logger.info("running operation %s: try %s of %s, BILLmanager will retry", ro, tries, limit)
+        return
+    billing.runningoperation_setmanual(ro)
+    task_type = billing.task_type(invocation.command)
+    billing.create_task(invocation.item, ro, task_type, params=error.desc)
+    logger.warning(
+        "running operation %s failed %s times: handed to staff as a manual task", ro, tries
+    )
+
+
+def _ms_since(started: float) -> float:
+    return (time.monotonic() - started) * 1000

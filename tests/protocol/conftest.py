@@ -1,0 +1,101 @@
+"""A test-only handler, registered through a real entry point in a throw-away distribution.
+
+The module under test runs as a real subprocess; it finds this handler exactly as it would find
+a third-party one: by the executable's name in the `pmenomssl.handlers` entry-point group.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TEST_HANDLER = textwrap.dedent(
+    '''
+    from __future__ import annotations
+    import sys
+    from lxml import etree
+    from pmenomssl.errors import ModuleError
+    from pmenomssl.handlers.base import Handler, ParamSpec, TemplateSpec
+
+    class Boom(ModuleError):
+        error_type = "test_boom"
+
+    class TestHandler(Handler):
+        itemtypes = ("widget",)
+        params = (ParamSpec("url"), ParamSpec("secret", crypted=True))
+        max_tries = {"open": 2}
+
+        def templates(self):
+            return (TemplateSpec("basic", {"wildcard": "yes"}),)
+
+        def command_open(self, ctx):
+            if ctx.args.item == 13:
+                raise Boom("item 13 is unlucky: pick another item", obj="item", value="13")
+            if ctx.args.item == 66:
+                raise RuntimeError("a bug")
+            print("stray print that must not reach stdout")
+            return None
+
+        def command_check_connection(self, ctx):
+            doc = ctx.document
+            if doc is None or doc.findtext("processingmodule/password") != "right":
+                raise ModuleError("wrong password hunter2x", error_type="invalid_login_or_passwd")
+            return etree.Element("doc")
+
+        def command_sync_item(self, ctx):
+            import logging
+            logging.getLogger("pmenomssl.test").info("syncing with pw=hunter2x and secret")
+            return None
+    '''
+)
+
+
+@dataclass
+class ModuleRunner:
+    root: Path
+    env: dict[str, str]
+
+    def __call__(
+        self, *argv: str, stdin: bytes = b"", name: str = "pmtest", timeout: float = 30
+    ) -> subprocess.CompletedProcess[bytes]:
+        env = dict(self.env, PMENOMSSL_NAME=name)
+        return subprocess.run(
+            [sys.executable, "-m", "pmenomssl", *argv],
+            input=stdin,
+            capture_output=True,
+            env=env,
+            cwd=self.root,
+            timeout=timeout,
+            check=False,
+        )
+
+    @property
+    def log(self) -> Path:
+        return self.root / "var" / "pmtest.log"
+
+
+@pytest.fixture
+def test_module(tmp_path: Path) -> Iterator[ModuleRunner]:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pmtest_handler.py").write_text(TEST_HANDLER)
+    dist = site / "pmtest_handler-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: pmtest-handler\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[pmenomssl.handlers]\npmtest = pmtest_handler:TestHandler\n"
+    )
+    root = tmp_path / "mgr5"
+    (root / "var").mkdir(parents=True)
+    (root / "etc").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMENOMSSL_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
+    env["PMENOMSSL_MGR_ROOT"] = str(root)
+    yield ModuleRunner(root, env)
