@@ -46,7 +46,9 @@ def load_private_key(key_path: Path) -> RSAPrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as exc:
-        raise KeyUnavailableError(f"{key_path} is not an unencrypted PEM private key: {exc}") from None
+        raise KeyUnavailableError(
+            f"{key_path} is not an unencrypted PEM private key: {exc}"
+        ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise KeyUnavailableError(f"{key_path} is not an RSA key")
     with _keys_lock:

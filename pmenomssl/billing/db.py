@@ -10,6 +10,7 @@ them to the backend. Parameters are always bound, never formatted into the SQL t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -44,7 +45,10 @@ class DbSettings:
 
     def __repr__(self) -> str:  # the password never reaches a repr or a log line
         where = self.unix_socket or f"{self.host}:{self.port}"
-        return f"DbSettings(engine={self.engine!r}, at={where!r}, user={self.user!r}, name={self.name!r})"
+        return (
+            f"DbSettings(engine={self.engine!r}, at={where!r}, user={self.user!r},"
+            f" name={self.name!r})"
+        )
 
     def describe(self) -> str:
         if self.engine == "sqlite":
@@ -145,7 +149,8 @@ class _MySQLDatabase(_Database):
             log.timed(logger, f"db connect {s.describe()}", started, f"failed: {exc}")
             raise DatabaseError(
                 f"Cannot connect to BILLmanager's {s.describe()}: {exc}. Check DBHost, DBUser, "
-                "DBPassword and DBName in billmgr.conf (mgrctl paramlist) and that the server runs.",
+                "DBPassword and DBName in billmgr.conf (mgrctl paramlist) and that the server "
+                "runs.",
                 obj="database",
                 value=s.name,
             ) from None
@@ -159,7 +164,7 @@ class _MySQLDatabase(_Database):
         conn = self._connection()
         try:
             with conn.cursor() as cursor:
-                cursor.execute(_translate(sql, "mysql"), tuple(params))
+                cursor.execute(_translate(sql, "mysql"), tuple(params) if params else None)
                 return list(cursor.fetchall())
         except pymysql.MySQLError as exc:
             raise DatabaseError(
@@ -171,10 +176,8 @@ class _MySQLDatabase(_Database):
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead connection is no error
                 self._conn.close()
-            except Exception:  # noqa: S110 - closing a dead connection is not an error
-                pass
             self._conn = None
 
 

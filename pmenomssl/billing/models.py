@@ -33,7 +33,10 @@ class CertificateRow:
     crt: str
 
     def __repr__(self) -> str:  # never print the private key by accident
-        return f"CertificateRow(pkey=<{len(self.pkey)} chars>, csr=<{len(self.csr)} chars>, crt=<{len(self.crt)} chars>)"
+        return (
+            f"CertificateRow(pkey=<{len(self.pkey)} chars>, csr=<{len(self.csr)} chars>,"
+            f" crt=<{len(self.crt)} chars>)"
+        )
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pmenomssl.errors import ModuleError
 
@@ -117,7 +118,8 @@ class EnomIpNotAllowedError(EnomError):
         return (
             f"Add {who} (as ENOM sees it; it may differ from the server's own idea of its IP) to "
             f"the API allow-list of the ENOM account: live at {LIVE_ALLOW_LIST}, test environment "
-            f"at {TEST_ALLOW_LIST} (a separate list). Dynamic ranges need a request to ENOM support."
+            f"at {TEST_ALLOW_LIST} (a separate list). Dynamic ranges need a request to ENOM "
+            "support."
         )
 
 
@@ -165,7 +167,7 @@ class EnomConnectError(EnomTransportError):
     summary = "could not connect to ENOM; the request was not sent"
 
     # reason -> what to check
-    _ACTIONS = {
+    _ACTIONS: ClassVar[dict[str, str]] = {
         "dns": "The ENOM host name did not resolve: check the server's DNS resolver.",
         "refused": "The connection was refused: check the URL and any firewall or proxy.",
         "tls": (
@@ -236,8 +238,8 @@ class EnomOutcomeUnknownError(EnomTransportError):
                 "before ordering again."
             )
         return (
-            "It was NOT repeated. Check the certificate's current state at ENOM (CertGetCertDetail) "
-            "before repeating the operation."
+            "It was NOT repeated. Check the certificate's current state at ENOM "
+            "(CertGetCertDetail) before repeating the operation."
         )
 
 
@@ -283,10 +285,9 @@ def error_class(messages: Sequence[str], response_numbers: Sequence[str]) -> typ
         return EnomIpNotAllowedError
     if numbers & _AUTH_NUMBERS or _AUTH_TEXT.search(text):
         return EnomAuthError
-    if (
-        any(_error_bits(n) == "24" or n.startswith("5") for n in numbers if _error_bits(n))
-        or _FUNDS_TEXT.search(text)
-    ):
+    if any(
+        _error_bits(n) == "24" or n.startswith("5") for n in numbers if _error_bits(n)
+    ) or _FUNDS_TEXT.search(text):
         return EnomInsufficientFundsError
     if numbers & _CSR_NUMBERS or _CSR_TEXT.search(text):
         return EnomInvalidCsrError

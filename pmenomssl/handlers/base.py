@@ -7,6 +7,7 @@ protocol layer dispatches to them and builds `features` from exactly that set of
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,8 +52,11 @@ class Context:
         root: Path,
         document: etree._Element | None = None,
         billing_factory: Callable[[], BillingGateway] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.args = invocation
+        # time.monotonic() after which the command must not start new provider calls.
+        self.deadline = deadline if deadline is not None else time.monotonic() + 300.0
         self.module_name = module_name
         self.root = root
         self.document = document

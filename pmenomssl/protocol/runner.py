@@ -19,6 +19,7 @@ from pmenomssl import log as modlog
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.base import Context, Handler
 from pmenomssl.protocol import args as protocol_args
+from pmenomssl.protocol import limits
 from pmenomssl.protocol.args import Invocation, ProtocolError
 from pmenomssl.protocol.commands import spec
 from pmenomssl.protocol.features import features_document
@@ -55,8 +56,15 @@ def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | N
             from pmenomssl.handlers import load_handler
 
             handler = load_handler(name)
-        context = Context(invocation, module_name=name, root=config.mgr_root())
-        output = _dispatch(handler, context, stdin)
+        budget = limits.deadline_for(invocation.command)
+        context = Context(
+            invocation,
+            module_name=name,
+            root=config.mgr_root(),
+            deadline=started + budget,
+        )
+        with limits.alarm_at(budget + limits.ALARM_GRACE_SECONDS, invocation.command):
+            output = _dispatch(handler, context, stdin)
         if output is not None:
             stdout.write(output)
             stdout.flush()
@@ -116,8 +124,13 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
         return None
     if command_spec.reads_stdin:
         context.document = parse_document(_read_stdin(stdin), command)
+    item_lock = (
+        limits.item_lock(context.module_name, context.args.item, context.deadline)
+        if command_spec.requires == "item" and context.args.item is not None
+        else contextlib.nullcontext()
+    )
     # A handler that prints by mistake must not corrupt the one document on stdout.
-    with contextlib.redirect_stdout(sys.stderr):
+    with item_lock, contextlib.redirect_stdout(sys.stderr):
         result = method(context)
     if result is None:
         return None

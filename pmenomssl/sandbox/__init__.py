@@ -1,1 +1,1 @@
-"""Stand-ins of the systems the module talks to, for tests and the demo (never used in production)."""
+"""Stand-ins of the systems the module talks to, for tests and the demo (never production)."""

@@ -21,9 +21,7 @@ class PemBlock:
 
 def find_blocks(text: str) -> list[PemBlock]:
     """Every complete BEGIN/END block in `text`, in order."""
-    return [
-        PemBlock(m.group(1).strip(), _NOISE.sub("", m.group(2))) for m in _BLOCK.finditer(text)
-    ]
+    return [PemBlock(m.group(1).strip(), _NOISE.sub("", m.group(2))) for m in _BLOCK.finditer(text)]
 
 
 def begin_labels(text: str) -> list[str]:

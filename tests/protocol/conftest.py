@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 TEST_HANDLER = textwrap.dedent(
-    '''
+    r"""
     from __future__ import annotations
     import sys
     from lxml import etree
@@ -49,11 +49,25 @@ TEST_HANDLER = textwrap.dedent(
                 raise ModuleError("wrong password hunter2x", error_type="invalid_login_or_passwd")
             return etree.Element("doc")
 
+        def command_suspend(self, ctx):
+            # Marks its critical section in a file, for the per-item lock test.
+            import os, time
+            with open(os.environ["MARKS"], "a") as marks:
+                marks.write(f"start {ctx.args.item}\n"); marks.flush()
+                time.sleep(float(os.environ.get("HOLD", "0.3")))
+                marks.write(f"end {ctx.args.item}\n")
+            return None
+
+        def command_resume(self, ctx):
+            import time
+            while True:  # a provider that never answers
+                time.sleep(0.1)
+
         def command_sync_item(self, ctx):
             import logging
             logging.getLogger("pmenomssl.test").info("syncing with pw=hunter2x and secret")
             return None
-    '''
+    """
 )
 
 
@@ -63,9 +77,14 @@ class ModuleRunner:
     env: dict[str, str]
 
     def __call__(
-        self, *argv: str, stdin: bytes = b"", name: str = "pmtest", timeout: float = 30
+        self,
+        *argv: str,
+        stdin: bytes = b"",
+        name: str = "pmtest",
+        timeout: float = 30,
+        extra_env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
-        env = dict(self.env, PMENOMSSL_NAME=name)
+        env = dict(self.env, PMENOMSSL_NAME=name, **(extra_env or {}))
         return subprocess.run(
             [sys.executable, "-m", "pmenomssl", *argv],
             input=stdin,
@@ -74,6 +93,17 @@ class ModuleRunner:
             cwd=self.root,
             timeout=timeout,
             check=False,
+        )
+
+    def start(self, *argv: str, extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
+        env = dict(self.env, PMENOMSSL_NAME="pmtest", **extra_env)
+        return subprocess.Popen(
+            [sys.executable, "-m", "pmenomssl", *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=self.root,
         )
 
     @property

@@ -26,7 +26,7 @@ def test_features_come_from_the_handler_declaration(test_module: ModuleRunner) -
     params = {e.get("name"): e.get("crypted") for e in doc.iterfind("params/param")}
     assert params == {"url": None, "secret": "yes"}
     features = [e.get("name") for e in doc.iterfind("features/feature")]
-    assert features == ["check_connection", "open", "sync_item"]
+    assert features == ["check_connection", "open", "resume", "suspend", "sync_item"]
     template = doc.find("templates/template")
     assert template is not None
     assert (template.get("name"), template.get("id"), template.get("wildcard")) == (
@@ -92,7 +92,11 @@ def test_handler_error_becomes_error_xml_and_exit_1(test_module: ModuleRunner) -
     result = test_module("--command", "open", "--item", "13", "--lang", "en")
     assert result.returncode == 1
     error = error_of(result.stdout)
-    assert (error.get("type"), error.get("object"), error.get("lang")) == ("test_boom", "item", "en")
+    assert (error.get("type"), error.get("object"), error.get("lang")) == (
+        "test_boom",
+        "item",
+        "en",
+    )
     assert error.findtext("param[@name='value']") == "13"
     assert "pick another item" in (error.findtext("param[@name='desc']") or "")
     assert result.stderr == b""

@@ -1,0 +1,138 @@
+"""Module-level commands: check_connection, getbalance, usercreate (and the product cache).
+
+getbalance: GetBalance -> processing.savebalance (AvailableBalance, USD) and
+`<doc><balance>…</balance><currency>USD</currency></doc>`; without --module for every active
+module of this name. One ENOM call per module; the product cache is refreshed only when stale.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.enomssl import products
+from pmenomssl.handlers.enomssl.settings import Connection, from_document, from_params, make_client
+
+if TYPE_CHECKING:
+    from pmenomssl.enom import EnomClient
+    from pmenomssl.handlers.base import Context
+
+logger = logging.getLogger(__name__)
+
+CURRENCY = "USD"  # ENOM has no currency element; amounts are US dollars (enom-api.md 4)
+# Where a provider without an ENOM reseller account gets one (usercreate's <outerlink>).
+RESELLER_SIGNUP_URL = "https://www.enom.com/reseller/"
+
+
+def refresh_products(ctx: Context, client: EnomClient) -> products.ProductCache:
+    offered = products.offered_from_enom(client.get_certs())
+    cache = products.save_cache(products.cache_path(ctx.root, ctx.module_name), offered)
+    logger.info("product list refreshed: %s products offered by ENOM", len(offered))
+    return cache
+
+
+def check_connection(ctx: Context) -> etree._Element:
+    """GetBalance with the form's credentials; each failure says its cause and its fix."""
+    from pmenomssl.enom import EnomError
+
+    connection = from_document(ctx.document)
+    try:
+        with make_client(connection, deadline=ctx.deadline) as client:
+            balance = client.get_balance()
+            logger.info(
+                "connection to %s as %s works; available balance %s %s",
+                connection.url,
+                connection.username,
+                balance.available,
+                CURRENCY,
+            )
+            try:
+                refresh_products(ctx, client)
+            except EnomError as exc:  # the connection works; the list can wait
+                logger.warning("could not refresh the product list: %s", exc.desc)
+    except EnomError as exc:
+        raise _connection_error(exc, connection) from None
+    return etree.Element("doc")
+
+
+def _connection_error(exc: ModuleError, connection: Connection) -> ModuleError:
+    """The client's error, with the URL and login it was about (desc already names the fix)."""
+    desc = f"Connection check of {connection.url} as {connection.username!r} failed: {exc.desc}"
+    return ModuleError(desc, error_type=exc.error_type, obj=exc.obj, value=exc.value)
+
+
+def _balance_doc(values: Sequence[tuple[int, Decimal]]) -> etree._Element:
+    doc = etree.Element("doc")
+    if values:
+        etree.SubElement(doc, "balance").text = str(values[0][1])
+        etree.SubElement(doc, "currency").text = CURRENCY
+    if len(values) > 1:
+        for module_id, amount in values:
+            etree.SubElement(
+                doc, "module", id=str(module_id), balance=str(amount), currency=CURRENCY
+            )
+    return doc
+
+
+def getbalance(ctx: Context) -> etree._Element:
+    billing = ctx.billing
+    if ctx.args.module is not None:
+        module_ids = [billing.module(ctx.args.module).id]
+    else:
+        module_ids = [m.id for m in billing.modules_named(ctx.module_name)]
+        if not module_ids:
+            logger.info("no active processing module named %s: nothing to do", ctx.module_name)
+    results: list[tuple[int, Decimal]] = []
+    errors: list[tuple[int, ModuleError]] = []
+    cache_fresh = False
+    for module_id in module_ids:
+        ctx.module_id = module_id
+        try:
+            connection = from_params(
+                billing.module_params(module_id), where=f"processing module {module_id}"
+            )
+            with make_client(connection, deadline=ctx.deadline) as client:
+                balance = client.get_balance()
+                billing.save_balance(module_id, balance.available, CURRENCY, datetime.now())
+                results.append((module_id, balance.available))
+                if not cache_fresh:
+                    cache_fresh = _refresh_if_stale(ctx, client)
+        except ModuleError as exc:
+            if len(module_ids) == 1:
+                raise
+            logger.error("balance of processing module %s: %s", module_id, exc.desc)
+            errors.append((module_id, exc))
+    if errors and not results:
+        module_id, first = errors[0]
+        raise first
+    return _balance_doc(results)
+
+
+def _refresh_if_stale(ctx: Context, client: EnomClient) -> bool:
+    """Refresh a cache older than CACHE_MAX_AGE_SECONDS; a missing one is left to open and
+    check_connection, so getbalance stays one ENOM call on a fresh host."""
+    from pmenomssl.enom import EnomError
+
+    cache = products.load_cache(products.cache_path(ctx.root, ctx.module_name))
+    if cache is None or cache.age_seconds() < products.CACHE_MAX_AGE_SECONDS:
+        return True
+    try:
+        refresh_products(ctx, client)
+    except EnomError as exc:
+        logger.warning("could not refresh the product list: %s", exc.desc)
+    return True
+
+
+def usercreate(ctx: Context) -> etree._Element:
+    """The "add new client" form, returned with a link to ENOM's reseller sign-up."""
+    doc = ctx.document if ctx.document is not None else etree.Element("doc")
+    for old in doc.findall("outerlink"):
+        doc.remove(old)
+    etree.SubElement(doc, "outerlink").text = RESELLER_SIGNUP_URL
+    return doc

@@ -1,0 +1,183 @@
+"""Admin / Tech / Billing contacts for CertConfigureCert, from BILLmanager's item params.
+
+BILLmanager's order form keeps them as `adm_*`, `tech_*` and `org_*` item params
+(billmanager-protocol.md 2.4). ENOM needs, for each contact: first and last name, address,
+city, postal code, two-letter country, phone as `+CC.NNNN` and e-mail (enom-api.md 3.5).
+Everything is checked before any money is spent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pmenomssl.handlers.enomssl.errors import ContactError
+
+# ITU-T E.164 country calling codes: 1 and 7 have one digit, these have two, the rest three.
+_TWO_DIGIT_CODES = frozenset(
+    (20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55,
+     56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98)
+)  # fmt: skip
+_ENOM_PHONE = re.compile(r"^\+(\d{1,3})\.(\d{4,14})$")
+
+
+@dataclass(frozen=True)
+class ContactData:
+    """Field values, named like pmenomssl.enom.Contact's fields."""
+
+    first_name: str
+    last_name: str
+    org_name: str
+    job_title: str
+    address1: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+    phone: str
+    email: str
+
+
+def normalise_phone(raw: str) -> str | None:
+    """`+7 (495) 123-45-67` -> `+7.4951234567`; None when it cannot be read."""
+    text = raw.strip()
+    if not text:
+        return None
+    if _ENOM_PHONE.match(text):
+        return text
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if not text.startswith("+"):
+        return None
+    body = text[1:]
+    if "." in body:
+        code, _, rest = body.partition(".")
+        code, rest = re.sub(r"\D", "", code), re.sub(r"\D", "", rest)
+    else:
+        first = re.match(r"\s*(\d+)[\s(\-/]", body)
+        digits = re.sub(r"\D", "", body)
+        if first and 1 <= len(first.group(1)) <= 3:
+            code = first.group(1)
+        elif digits[:1] in ("1", "7"):
+            code = digits[:1]
+        elif digits[:2].isdigit() and int(digits[:2]) in _TWO_DIGIT_CODES:
+            code = digits[:2]
+        else:
+            code = digits[:3]
+        rest = digits[len(code) :]
+    if not code or not 4 <= len(rest) <= 14:
+        return None
+    return f"+{code}.{rest}"
+
+
+def _get(params: Mapping[str, str], name: str) -> str:
+    return (params.get(name) or "").strip()
+
+
+def build(
+    params: Mapping[str, str],
+    *,
+    csr_subject: Mapping[str, str],
+    ascii_only: bool,
+    orginfo: bool,
+) -> dict[str, ContactData]:
+    """{"Admin", "Tech", "Billing"} -> contact; raises ContactError listing every problem."""
+    problems: list[str] = []
+    org = {
+        "name": _get(params, "org_name") or csr_subject.get("O", ""),
+        "address": _get(params, "org_address"),
+        "city": _get(params, "org_city") or csr_subject.get("L", ""),
+        "state": _get(params, "org_state") or csr_subject.get("ST", ""),
+        "postcode": _get(params, "org_postcode"),
+        "country": (
+            _get(params, "org_country") or _get(params, "country") or csr_subject.get("C", "")
+        ).upper(),
+        "phone": _get(params, "org_phone"),
+    }
+    required_org = [("org_address", "address"), ("org_city", "city"), ("org_postcode", "postcode")]
+    if orginfo:
+        required_org.insert(0, ("org_name", "name"))
+    for param, key in required_org:
+        if not org[key]:
+            problems.append(f"{param} is empty")
+    if not re.fullmatch(r"[A-Z]{2}", org["country"]):
+        problems.append(
+            "the country is missing or not a two-letter ISO code (org_country, or C= in the CSR)"
+        )
+
+    people: dict[str, ContactData] = {}
+    for kind, prefix in (("Admin", "adm_"), ("Tech", "tech_")):
+        own = {f: _get(params, prefix + f) for f in ("fname", "lname", "jtitle", "email", "phone")}
+        if kind == "Tech" and not any(own.values()):
+            people[kind] = people["Admin"]
+            continue
+        missing = [prefix + f for f in ("fname", "lname", "email", "phone") if not own[f]]
+        problems.extend(f"{name} is empty" for name in missing)
+        phone = normalise_phone(own["phone"] or org["phone"])
+        if own["phone"] and phone is None:
+            problems.append(
+                f"{prefix}phone {own['phone']!r} is not an international number "
+                "(write it as +CC NNNNNNN, e.g. +1 4252744500)"
+            )
+        if own["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", own["email"]):
+            problems.append(f"{prefix}email {own['email']!r} is not an e-mail address")
+        people[kind] = ContactData(
+            first_name=own["fname"],
+            last_name=own["lname"],
+            org_name=org["name"] or f"{own['fname']} {own['lname']}".strip(),
+            job_title=own["jtitle"],
+            address1=org["address"],
+            city=org["city"],
+            state=org["state"],
+            postal_code=org["postcode"],
+            country=org["country"],
+            phone=phone or "",
+            email=own["email"],
+        )
+    people["Billing"] = people["Admin"]
+    if ascii_only:
+        bad = sorted(
+            {
+                name
+                for contact in people.values()
+                for name, value in vars(contact).items()
+                if not value.isascii()
+            }
+        )
+        if bad:
+            problems.append(
+                "this certificate authority (DigiCert family) accepts only ASCII letters in "
+                f"contact data, but {', '.join(bad)} contain other characters: transliterate them"
+            )
+    if problems:
+        raise ContactError(
+            "The order's contact data is incomplete or invalid: "
+            + "; ".join(dict.fromkeys(problems))
+            + ". Correct the service's parameters and retry; nothing was bought.",
+            obj="contact",
+        )
+    return people
+
+
+def to_enom(people: Mapping[str, ContactData]) -> dict[str, object]:
+    """The client's `Contact` objects (imports the ENOM client package only now)."""
+    from pmenomssl.enom import Contact
+
+    return {
+        kind: Contact(
+            first_name=c.first_name,
+            last_name=c.last_name,
+            org_name=c.org_name,
+            job_title=c.job_title,
+            address1=c.address1,
+            address2="",
+            city=c.city,
+            state=c.state,
+            postal_code=c.postal_code,
+            country=c.country,
+            phone=c.phone,
+            email=c.email,
+        )
+        for kind, c in people.items()
+    }

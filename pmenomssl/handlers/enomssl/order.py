@@ -1,0 +1,544 @@
+"""`open`: buy, configure and submit a certificate, resumable at every step, never buying twice.
+
+Steps, each skipped on a re-run when already done:
+
+1. Validate everything that can be checked locally (CSR against the order, contacts, approver
+   or DCV method), then the price against AvailableBalance. A failure here costs nothing.
+2. Save a purchase intent, then PurchaseServices, then save CertID and OrderID at once.
+   A re-run that finds the intent without a CertID (crash, lost answer) looks for the purchase
+   in ENOM first (`reconcile`) and adopts it; it buys only when ENOM shows nothing was bought.
+3. CertConfigureCert (CSR, contacts, server type); the approver must be in ENOM's list.
+4. CertPurchaseCert (e-mail, DNS or file validation; DNS/file data saved as item params).
+5. service.setstatus 4, service.postopen.
+
+On a re-run with a CertID, CertGetCertDetail says which of 3-5 remain. The same machinery buys
+renewals (`RENEWAL` slot, see renewal.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from datetime import time as time_of_day
+from typing import TYPE_CHECKING
+
+from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.enomssl import approvers as approver_lists
+from pmenomssl.handlers.enomssl import contacts as contact_data
+from pmenomssl.handlers.enomssl import params as P
+from pmenomssl.handlers.enomssl.errors import (
+    ApproverError,
+    BalanceTooLowError,
+    CertificateRefundedError,
+    PurchaseUnconfirmedError,
+    UnknownProductError,
+)
+from pmenomssl.handlers.enomssl.products import SECTIGO, ProductSpec
+from pmenomssl.handlers.enomssl.service import Service
+
+if TYPE_CHECKING:
+    from pmenomssl.enom import CertDetail, CertSummary, DcvInfo
+    from pmenomssl.ssl import CsrInfo
+
+logger = logging.getLogger(__name__)
+
+# Certificates are bought for one year: ENOM now issues 12-month certificates only
+# (enom-api.md 3.3); longer service periods are served by renewals (prolong).
+NUM_YEARS = 1
+
+# Reconciliation: ENOM's OrderDate carries no time zone. UNCONFIRMED which one the live API uses;
+# the sandbox uses UTC. ENOM_UTC_OFFSET is what to add to ENOM's times to get UTC.
+ENOM_UTC_OFFSET = timedelta(0)
+CLOCK_SKEW = timedelta(minutes=10)
+RECONCILE_PAGE_SIZE = 50
+
+# ENOM CertStatusID values (enom-api.md 3.9).
+AWAITING_CONFIGURATION = 1
+ISSUED = 4
+REJECTED = 6
+REFUNDED = frozenset({7, 8})
+CONFIGURABLE = frozenset({AWAITING_CONFIGURATION, REJECTED})
+CANCELLABLE = frozenset({2, 9})  # Processing, Approval Email Sent (CertModifyOrder allowed)
+
+# BILLmanager certificate service_status values (billmanager-protocol.md 2.4).
+STATUS_REQUESTED = 3
+STATUS_ENROLLED = 4
+STATUS_ISSUED = 5
+STATUS_FAILED = 6
+
+# approver_method values -> ENOM DVAuthMethod (None: e-mail). BILLmanager's names are
+# auth_email / auth_dnstxt (ISP's GlobalSign module); the file method's name is UNCONFIRMED.
+DCV_METHODS: dict[str, str | None] = {
+    "": None,
+    "auth_email": None,
+    "email": None,
+    "auth_dnstxt": "DNS",
+    "auth_dns": "DNS",
+    "dns": "DNS",
+    "dnstxt": "DNS",
+    "auth_file": "File",
+    "auth_http": "File",
+    "file": "File",
+    "http": "File",
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Which params one purchase lives in: the item's certificate, or its renewal."""
+
+    intent: str
+    cert_id: str
+    order_id: str
+    label: str
+
+
+OPEN = Slot(P.PURCHASE_INTENT, P.CERT_ID, P.ORDER_ID, "certificate")
+RENEWAL = Slot(P.RENEWAL_INTENT, P.RENEWAL_CERT_ID, P.RENEWAL_ORDER_ID, "renewal")
+
+
+@dataclass(frozen=True)
+class Order:
+    """Everything a purchase needs, validated before any money is spent."""
+
+    spec: ProductSpec
+    csr: CsrInfo
+    domains: tuple[str, ...]  # the main domain first
+    contacts: Mapping[str, contact_data.ContactData]
+    dcv_method: str | None  # None: e-mail validation; "DNS" or "File"
+    approver: str  # the main domain's approver e-mail ("" for DNS/file validation)
+    ucc: tuple[tuple[str, str], ...]  # (extra domain, its approver e-mail)
+
+
+# --- step 1: validation --------------------------------------------------------------------
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
+
+
+def prepare(svc: Service, csr_text: str | None = None) -> Order:
+    """Validate the order locally; raises invalid_csr / invalid_contact / invalid_approver."""
+    from pmenomssl.ssl import CsrError, CsrPolicy, parse_csr, validate_csr
+
+    spec = svc.product()
+    if csr_text is None:
+        row = svc.certificate()
+        csr_text = row.csr if row is not None else ""
+    if not csr_text.strip():
+        raise CsrError(
+            f"Service {svc.id} has no certificate signing request (CSR): the client must "
+            "generate or paste one in the order (certificate data), then the order is retried."
+        )
+    first = parse_csr(csr_text)
+    # The ordered domain is the CSR's common name (BILLmanager keeps no separate param for it,
+    # billmanager-protocol.md 2.4); a `domain` param, when a form sets one, takes precedence.
+    main = (svc.param(P.DOMAIN) or first.common_name or first.names[0]).strip().lower()
+    altnames = [a.lower() for a in _split(svc.param(P.ALTNAME)) if a.lower() != main]
+    if altnames:
+        domains = [main, *altnames]
+    elif spec.multidomain:
+        domains = [main, *[n for n in first.names if n != main]]
+    else:
+        domains = [main]
+    info = validate_csr(
+        csr_text,
+        CsrPolicy(
+            domains=tuple(domains),
+            wildcard_allowed=spec.wildcard,
+            max_names=spec.san_limit,
+            ascii_only_subject=spec.ascii_only,
+            www_included=spec.www,
+        ),
+    )
+    people = contact_data.build(
+        svc.params, csr_subject=info.subject, ascii_only=spec.ascii_only, orginfo=spec.orginfo
+    )
+    method, approver, ucc = _validation(svc.params, spec, domains)
+    return Order(
+        spec=spec,
+        csr=info,
+        domains=tuple(domains),
+        contacts=people,
+        dcv_method=method,
+        approver=approver,
+        ucc=ucc,
+    )
+
+
+def _validation(
+    params: Mapping[str, str], spec: ProductSpec, domains: Sequence[str]
+) -> tuple[str | None, str, tuple[tuple[str, str], ...]]:
+    raw = (params.get(P.APPROVER_METHOD) or "").strip().lower()
+    if raw not in DCV_METHODS:
+        raise ApproverError(
+            f"The validation method {raw!r} (approver_method) is unknown: use auth_email, "
+            "auth_dnstxt or auth_file.",
+            obj=P.APPROVER_METHOD,
+            value=raw,
+        )
+    method = DCV_METHODS[raw]
+    if method is not None and method not in spec.dcv_methods():
+        offered = ", ".join(["e-mail", *spec.dcv_methods()])
+        raise ApproverError(
+            f"{spec.title} cannot be validated by {method} through ENOM (it offers: {offered}). "
+            "Choose e-mail validation and an approver address, then retry; nothing was bought.",
+            obj=P.APPROVER_METHOD,
+            value=raw,
+        )
+    emails = [e.lower() for e in _split(params.get(P.APPROVER_EMAIL) or "")]
+    if method is None:
+        if not emails:
+            raise ApproverError(
+                f"No approver e-mail (approver_email) was chosen for {domains[0]}: choose one of "
+                f"the offered addresses, e.g. admin@{domains[0].removeprefix('*.')}, and retry; "
+                "nothing was bought.",
+                obj=P.APPROVER_EMAIL,
+            )
+        bad = [e for e in emails if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", e)]
+        if bad:
+            raise ApproverError(
+                f"The approver e-mail {bad[0]!r} is not an e-mail address: choose one of the "
+                "offered addresses and retry; nothing was bought.",
+                obj=P.APPROVER_EMAIL,
+                value=bad[0][:80],
+            )
+    main_approver = emails[0] if (method is None and emails) else ""
+    if main_approver:
+        _check_constructed(main_approver, domains[0])
+    ucc: list[tuple[str, str]] = []
+    if spec.multidomain:
+        local = main_approver.split("@", 1)[0] if main_approver else "admin"
+        for index, domain in enumerate(domains[1:], start=1):
+            if index < len(emails):
+                ucc.append((domain, emails[index]))
+            else:  # the same mailbox name at that domain: a constructed approver address
+                bare = approver_lists.normalise(domain) or domain
+                ucc.append((domain, f"{local}@{bare}"))
+    return method, main_approver, tuple(ucc)
+
+
+def _check_constructed(email: str, domain: str) -> None:
+    """A constructed address (admin@, hostmaster@, ...) must be at the domain or a parent.
+
+    Other addresses may be WHOIS contacts anywhere; ENOM's own list checks those after the
+    purchase (CertConfigureCert returns it), since ENOM lists approvers only for a CertID.
+    """
+    local, _, at = email.partition("@")
+    name = approver_lists.normalise(domain)
+    if local not in approver_lists.LOCAL_PARTS or name is None:
+        return
+    levels = approver_lists.domain_levels(name)
+    if at not in levels:
+        raise ApproverError(
+            f"The approver address {email} is not at {domain} or one of its parent domains: "
+            f"choose one of {', '.join(approver_lists.approvers([name])[:5])} (or another "
+            "offered address) and retry; nothing was bought.",
+            obj=P.APPROVER_EMAIL,
+            value=email[:80],
+        )
+
+
+def check_funds(svc: Service, spec: ProductSpec) -> None:
+    """Refuse before buying when ENOM does not sell the product or the balance is too low."""
+    cache = svc.cache
+    offered = cache.offered(spec.code) if cache is not None else None
+    if offered is None:
+        cache = svc.refresh_cache()
+        offered = cache.offered(spec.code)
+        if offered is None:
+            raise UnknownProductError(
+                f"ENOM does not offer {spec.title} ({spec.code}) to this account any more: "
+                "move the tariff to another certificate type; nothing was bought.",
+                obj="pricelist",
+                value=spec.template,
+            )
+    if not offered.enabled:
+        raise UnknownProductError(
+            f"{spec.title} ({spec.code}) is disabled in the ENOM account: enable it in ENOM's "
+            "reseller settings or change the tariff; nothing was bought.",
+            obj="pricelist",
+            value=spec.template,
+        )
+    price = offered.reseller_price * NUM_YEARS if offered.reseller_price is not None else None
+    balance = svc.client.get_balance()
+    if (price is not None and balance.available < price) or balance.available <= 0:
+        need = f"{price} USD" if price is not None else "a positive amount"
+        raise BalanceTooLowError(
+            f"The ENOM reseller account has {balance.available} USD available, {spec.title} "
+            f"costs {need}: add funds to the ENOM account, then the order is retried. Nothing "
+            "was bought.",
+            obj="balance",
+            value=str(balance.available),
+        )
+
+
+# --- step 2: buying (or adopting) -----------------------------------------------------------
+
+
+def make_intent(spec: ProductSpec, now: datetime | None = None) -> str:
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    return f"{moment.strftime('%Y-%m-%dT%H:%M:%SZ')} {spec.code}"
+
+
+def intent_time(intent: str) -> datetime:
+    """When the intent was saved (UTC); the epoch when unreadable (then every candidate counts)."""
+    stamp = intent.split()[0] if intent.split() else ""
+    try:
+        return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        logger.warning("unreadable purchase intent %r: reconciling against every purchase", intent)
+        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _enom_time(value: datetime | None) -> datetime | None:
+    """An ENOM date as naive UTC."""
+    return value + ENOM_UTC_OFFSET if value is not None else None
+
+
+def _claimed(svc: Service, cert_id: str) -> list[int]:
+    items: set[int] = set()
+    for name in P.CLAIMING_PARAMS:
+        items.update(svc.billing.items_with_param(name, cert_id))
+    return sorted(items)
+
+
+def reconcile(svc: Service, spec: ProductSpec, since: datetime) -> CertSummary | None:
+    """The purchase a lost answer or a crash left unrecorded, if ENOM shows one.
+
+    CertGetCerts newest first: same product, Awaiting Configuration, ordered at or after the
+    intent (minus CLOCK_SKEW), and not claimed by any item. Of several, the oldest (closest to
+    the intent). None proves nothing was bought since the intent.
+    """
+    cutoff = (since - CLOCK_SKEW).astimezone(timezone.utc).replace(tzinfo=None)
+    candidates: list[CertSummary] = []
+    for cert in svc.client.iter_certs(
+        page_size=RECONCILE_PAGE_SIZE,
+        sort_by="CertID",
+        descending=True,
+        status_id=AWAITING_CONFIGURATION,
+        prod_type=spec.prod_type,
+    ):
+        ordered = _enom_time(cert.order_date)
+        # CertGetCerts gives the order DATE only: compare days here, exact times below.
+        if ordered is not None and ordered.date() < cutoff.date():
+            break  # newest first: everything after this is older still
+        if cert.status_id not in (None, AWAITING_CONFIGURATION):
+            continue
+        if spec.prod_type is None and cert.prod_desc and cert.prod_desc != spec.title:
+            continue
+        if _claimed(svc, cert.cert_id):
+            continue
+        if ordered is None or ordered.time() == time_of_day.min:
+            detail = svc.client.get_cert_detail(cert.cert_id)
+            ordered = _enom_time(detail.order_date) or ordered
+        if ordered is not None and ordered < cutoff and ordered.time() != time_of_day.min:
+            continue
+        candidates.append(cert)
+    found = candidates[-1] if candidates else None
+    logger.info(
+        "reconcile %s since %s: %s",
+        spec.code,
+        since.isoformat(),
+        f"found unclaimed CertID {found.cert_id}" if found else "nothing bought",
+    )
+    return found
+
+
+def _adopt(svc: Service, slot: Slot, cert_id: str, order_id: str) -> None:
+    """Claim a reconciled certificate; if another item claimed it at the same moment, the
+    lowest item id keeps it and this run stops (its re-run reconciles again)."""
+    svc.save(slot.cert_id, cert_id)
+    svc.save(slot.order_id, order_id)
+    others = [i for i in _claimed(svc, cert_id) if i != svc.id]
+    if others and min(others) < svc.id:
+        svc.save(slot.cert_id, "")
+        svc.save(slot.order_id, "")
+        raise PurchaseUnconfirmedError(
+            f"ENOM certificate {cert_id} was claimed by service {min(others)} at the same time; "
+            "this order is retried and looks again.",
+            obj="enom",
+            value=cert_id,
+        )
+    logger.warning(
+        "adopted ENOM CertID %s (OrderID %s) for the %s of service %s instead of buying again",
+        cert_id,
+        order_id,
+        slot.label,
+        svc.id,
+    )
+
+
+def acquire(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
+    """The slot's CertID: the saved one, an adopted one, or a new purchase.
+
+    Returns (cert_id, known_unconfigured): True when the certificate is known to await
+    configuration (just bought or adopted), so no CertGetCertDetail is needed.
+    """
+    cert_id = svc.param(slot.cert_id)
+    if cert_id:
+        return cert_id, False
+    spec = order.spec
+    intent = svc.param(slot.intent)
+    if intent:
+        since = intent_time(intent)
+        found = reconcile(svc, spec, since)
+        if found is not None:
+            _adopt(svc, slot, found.cert_id, found.order_id)
+            return found.cert_id, True
+    check_funds(svc, spec)
+    if not intent:
+        now = datetime.now(timezone.utc)
+        svc.save(slot.intent, make_intent(spec, now))
+        since = now
+    from pmenomssl.enom import EnomOutcomeUnknownError
+
+    try:
+        purchase = svc.client.purchase_services(spec.code, NUM_YEARS)
+    except EnomOutcomeUnknownError as exc:
+        logger.warning("PurchaseServices answer lost (%s): reconciling", exc.cause.summary)
+        found = reconcile(svc, spec, since)
+        if found is not None:
+            _adopt(svc, slot, found.cert_id, found.order_id)
+            return found.cert_id, True
+        raise PurchaseUnconfirmedError(
+            f"ENOM's answer to the purchase of {spec.title} was lost and the purchase is not "
+            "(yet) listed in the account. It was not repeated; the next run looks for it again "
+            "and buys only if ENOM still shows nothing.",
+            obj="enom",
+            value="PurchaseServices",
+        ) from exc
+    # Save the CertID before anything else: from here on a re-run must never buy.
+    svc.save(slot.cert_id, purchase.cert_id)
+    svc.save(slot.order_id, purchase.order_id)
+    logger.info(
+        "bought %s for the %s of service %s: CertID %s, OrderID %s",
+        spec.code,
+        slot.label,
+        svc.id,
+        purchase.cert_id,
+        purchase.order_id,
+    )
+    return purchase.cert_id, True
+
+
+# --- steps 3 and 4: configure and submit ---------------------------------------------------
+
+
+def _csr_fields(order: Order) -> dict[str, str]:
+    """CSR* fields Sectigo wants on CertPurchaseCert (enom-api.md 3.7), from CSR and params."""
+    subject = order.csr.subject
+    admin = order.contacts["Admin"]
+    fields = {
+        "CSROrganization": subject.get("O", "") or admin.org_name,
+        "CSROrganizationUnit": subject.get("OU", ""),
+        "CSRAddress1": admin.address1,
+        "CSRLocality": subject.get("L", "") or admin.city,
+        "CSRStateProvince": subject.get("ST", "") or admin.state,
+        "CSRPostalCode": admin.postal_code,
+        "CSRCountry": subject.get("C", "") or admin.country,
+    }
+    return {k: v for k, v in fields.items() if v}
+
+
+def configure_and_submit(svc: Service, order: Order, cert_id: str) -> None:
+    from pmenomssl.enom import UccDomain
+
+    client = svc.client
+    ucc = [UccDomain(domain=d, approver_email=e) for d, e in order.ucc]
+    configured = client.configure_cert(
+        cert_id,
+        csr=order.csr.pem,
+        web_server_type=order.spec.web_server_type,
+        contacts=contact_data.to_enom(order.contacts),  # type: ignore[arg-type]
+        ucc=ucc,
+    )
+    if order.dcv_method is None:
+        allowed = [a.email.lower() for a in configured.approvers if a.email]
+        if allowed and order.approver not in allowed:
+            raise ApproverError(
+                f"ENOM does not accept {order.approver} as approver for {order.domains[0]}; "
+                f"it accepts: {', '.join(allowed)}. Change approver_email to one of them; the "
+                f"certificate (CertID {cert_id}) is already paid and waits for it.",
+                obj=P.APPROVER_EMAIL,
+                value=order.approver,
+            )
+    submitted = client.purchase_cert(
+        cert_id,
+        approver_email=order.approver or None,
+        dv_auth_method=order.dcv_method,
+        csr_fields=_csr_fields(order) if order.spec.brand == SECTIGO else None,
+        ucc=ucc,
+    )
+    logger.info(
+        "submitted CertID %s to the CA (%s)",
+        cert_id,
+        order.dcv_method or f"approver {submitted.approver_email or order.approver}",
+    )
+    save_dcv(svc, order.dcv_method, submitted.dv)
+
+
+def save_dcv(svc: Service, method: str | None, dv: DcvInfo) -> None:
+    """Keep ENOM's DNS record or file for the client (nothing for e-mail validation)."""
+    if method == "DNS" and (dv.dns_entry or dv.dns_address):
+        svc.save(P.DCV_DNS_ENTRY, dv.dns_entry)
+        if dv.dns_type:
+            svc.save(P.DCV_DNS_TYPE, dv.dns_type)
+        svc.save(P.DCV_DNS_ADDRESS, dv.dns_address)
+    elif method == "File" and (dv.file_name or dv.file_contents):
+        svc.save(P.DCV_FILE_URL, dv.file_name)
+        svc.save(P.DCV_FILE_CONTENTS, dv.file_contents)
+
+
+def refunded_error(svc: Service, detail: CertDetail) -> CertificateRefundedError:
+    return CertificateRefundedError(
+        f"ENOM certificate {detail.cert_id} of service {svc.id} was refunded "
+        f"({detail.status}); it cannot be issued. Order a new certificate if one is needed.",
+        obj="enom",
+        value=detail.cert_id,
+    )
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def open_service(svc: Service) -> None:
+    order = prepare(svc)
+    cert_id, unconfigured = acquire(svc, order, OPEN)
+    detail: CertDetail | None = None
+    if not unconfigured:
+        detail = svc.client.get_cert_detail(cert_id)
+        if detail.order_id and not svc.param(P.ORDER_ID):
+            svc.save(P.ORDER_ID, detail.order_id)
+    status = AWAITING_CONFIGURATION if detail is None else detail.status_id
+    if status in CONFIGURABLE:
+        try:
+            configure_and_submit(svc, order, cert_id)
+        except ModuleError:
+            _mark_not_submitted(svc)
+            raise
+    elif status in REFUNDED:
+        assert detail is not None
+        raise refunded_error(svc, detail)
+    elif detail is not None and (status == ISSUED or detail.ssl_certificate):
+        from pmenomssl.handlers.enomssl.sync import apply_detail
+
+        logger.info("CertID %s is already issued: saving it", cert_id)
+        apply_detail(svc, detail)
+        svc.post("open")
+        return
+    elif detail is not None:
+        save_dcv(svc, order.dcv_method, detail.dv)
+    svc.set_status(STATUS_ENROLLED)
+    svc.post("open")
+
+
+def _mark_not_submitted(svc: Service) -> None:
+    """Status 3 (requested, not yet submitted) once money is spent but submission failed."""
+    try:
+        svc.set_status(STATUS_REQUESTED)
+    except ModuleError as exc:  # the original error matters more
+        logger.error("could not set status %s: %s", STATUS_REQUESTED, exc)

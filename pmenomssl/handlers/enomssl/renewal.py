@@ -1,0 +1,169 @@
+"""`prolong`: ENOM has no renewal, so a renewal is a new purchase of the same product.
+
+It is configured like the old certificate (the stored CSR, the contacts, the approver) and may
+only be bought inside the brand's window before expiry (30 days DigiCert family, 60 days
+Sectigo; products.py). Inside the window `prolong` buys, configures and submits at once, with
+the same never-buy-twice guard as `open` (the RENEWAL slot). Outside it `prolong` records the
+day the window opens (enom_renewal_due) and `sync_item` places the order from that day on.
+Either way `service.postprolong`. The renewal's certificate replaces the old one once issued.
+
+BILLmanager gives certificates one try for prolong (max_tries), so any failure becomes a
+manual task instead of a second charge.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta, timezone
+
+from pmenomssl.handlers.enomssl import params as P
+from pmenomssl.handlers.enomssl.errors import NotOrderedError
+from pmenomssl.handlers.enomssl.order import (
+    CONFIGURABLE,
+    ISSUED,
+    REFUNDED,
+    RENEWAL,
+    acquire,
+    configure_and_submit,
+    prepare,
+    refunded_error,
+)
+from pmenomssl.handlers.enomssl.service import Service
+
+logger = logging.getLogger(__name__)
+
+# The service is already covered when the certificate runs to within this of the paid-until
+# date (a re-run of a prolong that already renewed, or a renewal bought early whose days did
+# not carry over: DigiCert drops up to 30 remaining days).
+COVERED_SLACK = timedelta(days=62)
+
+
+def _in_progress(svc: Service) -> bool:
+    return bool(svc.param(P.RENEWAL_CERT_ID) or svc.param(P.RENEWAL_INTENT))
+
+
+def current_expiry(svc: Service) -> date:
+    """notAfter of the item's current certificate: from the stored one, else from ENOM."""
+    row = svc.certificate()
+    if row is not None and row.crt.strip():
+        from pmenomssl.ssl import parse_certificate
+
+        return parse_certificate(row.crt).not_after.astimezone(timezone.utc).date()
+    cert_id = svc.param(P.CERT_ID)
+    detail = svc.client.get_cert_detail(cert_id)
+    if detail.expiration_date is None:
+        raise NotOrderedError(
+            f"ENOM certificate {cert_id} of service {svc.id} has no expiration date yet "
+            f"({detail.status}): it is not issued, so there is nothing to renew yet.",
+            obj="enom",
+            value=cert_id,
+        )
+    return (detail.expiration_date).date()
+
+
+def prolong_service(svc: Service, today: date | None = None) -> None:
+    spec = svc.product()
+    if not svc.param(P.CERT_ID):
+        raise NotOrderedError(
+            f"Service {svc.id} has no ENOM certificate to renew (open has not completed).",
+            obj="item",
+            value=str(svc.id),
+        )
+    day = today or datetime.now(timezone.utc).date()
+    if _in_progress(svc):
+        logger.info("a renewal of service %s is already under way: continuing it", svc.id)
+        run_renewal(svc)
+        svc.post("prolong")
+        return
+    expires = current_expiry(svc)
+    paid_until = svc.item.expiredate
+    if paid_until is not None and expires >= paid_until - COVERED_SLACK:
+        logger.info(
+            "service %s: the certificate runs until %s, the service is paid until %s: "
+            "already covered, nothing to buy",
+            svc.id,
+            expires,
+            paid_until,
+        )
+        svc.post("prolong")
+        return
+    opens = expires - timedelta(days=spec.renewal_window_days)
+    if day >= opens:
+        logger.info(
+            "service %s: inside the %s-day renewal window (expires %s): buying the renewal",
+            svc.id,
+            spec.renewal_window_days,
+            expires,
+        )
+        svc.save(P.RENEWAL_DUE, opens.isoformat())
+        run_renewal(svc)
+    else:
+        logger.info(
+            "service %s: expires %s, ENOM renews %s at most %s days ahead: renewal scheduled "
+            "for %s (sync_item places the order)",
+            svc.id,
+            expires,
+            spec.title,
+            spec.renewal_window_days,
+            opens,
+        )
+        svc.save(P.RENEWAL_DUE, opens.isoformat())
+    svc.post("prolong")
+
+
+def run_renewal(svc: Service) -> None:
+    """Buy (or find), configure and submit the renewal; resumable like open."""
+    order = prepare(svc)
+    cert_id, unconfigured = acquire(svc, order, RENEWAL)
+    if not unconfigured:
+        detail = svc.client.get_cert_detail(cert_id)
+        if detail.status_id in REFUNDED:
+            raise refunded_error(svc, detail)
+        if detail.status_id not in CONFIGURABLE:
+            return  # already submitted: sync_item follows it
+    configure_and_submit(svc, order, cert_id)
+
+
+def sync_renewal(svc: Service) -> None:
+    """sync_item while a renewal is due or under way."""
+    renewal_id = svc.param(P.RENEWAL_CERT_ID)
+    if not renewal_id:
+        run_renewal(svc)  # due, or an intent left by a crash: buy or adopt, then submit
+        return
+    detail = svc.client.get_cert_detail(renewal_id)
+    if detail.status_id in REFUNDED:
+        logger.error(
+            "the renewal CertID %s of service %s was refunded at ENOM: the renewal is dropped; "
+            "renew again with prolong if still wanted",
+            renewal_id,
+            svc.id,
+        )
+        for name in (P.RENEWAL_CERT_ID, P.RENEWAL_ORDER_ID, P.RENEWAL_INTENT, P.RENEWAL_DUE):
+            svc.save(name, "")
+        return
+    if detail.status_id in CONFIGURABLE:
+        configure_and_submit(svc, prepare(svc), renewal_id)
+        return
+    if detail.status_id == ISSUED or detail.ssl_certificate:
+        promote(svc, detail.cert_id, detail.order_id or svc.param(P.RENEWAL_ORDER_ID))
+        from pmenomssl.handlers.enomssl.sync import apply_detail
+
+        apply_detail(svc, detail)
+        return
+    logger.debug("renewal CertID %s still pending (%s)", renewal_id, detail.status)
+
+
+def promote(svc: Service, new_cert_id: str, new_order_id: str) -> None:
+    """The renewal's certificate becomes the item's certificate (crash-safe order of writes)."""
+    old = svc.param(P.CERT_ID)
+    if old and old != new_cert_id:
+        previous = [c for c in svc.param(P.PREVIOUS_CERT_IDS).split(",") if c]
+        if old not in previous:
+            previous.append(old)
+            svc.save(P.PREVIOUS_CERT_IDS, ",".join(previous))
+    svc.save(P.CERT_ID, new_cert_id)
+    if new_order_id:
+        svc.save(P.ORDER_ID, new_order_id)
+    for name in (P.RENEWAL_CERT_ID, P.RENEWAL_ORDER_ID, P.RENEWAL_INTENT, P.RENEWAL_DUE):
+        svc.save(name, "")
+    logger.info("service %s: renewal CertID %s replaces CertID %s", svc.id, new_cert_id, old)

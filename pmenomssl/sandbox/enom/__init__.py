@@ -1,0 +1,36 @@
+"""A local ENOM `interface.asp` for tests and demos: state, real X.509, faults, admin API.
+
+    from pmenomssl.sandbox.enom import EnomSandbox
+    with EnomSandbox(balance=Decimal("5000.00")) as sb:
+        ...  # sb.url, sb.uid, sb.pw, sb.state, sb.faults, sb.calls, sb.purchases
+
+`pmenomssl sandbox enom --port N` serves it for people (see `pmenomssl.sandbox.enom.cli`).
+"""
+
+from __future__ import annotations
+
+from pmenomssl.sandbox.enom.cli import serve_forever
+from pmenomssl.sandbox.enom.faults import FAULT_KINDS, Fault, Faults
+from pmenomssl.sandbox.enom.server import EnomSandbox
+from pmenomssl.sandbox.enom.state import (
+    STATUS_TEXT,
+    Certificate,
+    IssuePolicy,
+    Product,
+    PurchaseRecord,
+    SandboxState,
+)
+
+__all__ = [
+    "FAULT_KINDS",
+    "STATUS_TEXT",
+    "Certificate",
+    "EnomSandbox",
+    "Fault",
+    "Faults",
+    "IssuePolicy",
+    "Product",
+    "PurchaseRecord",
+    "SandboxState",
+    "serve_forever",
+]

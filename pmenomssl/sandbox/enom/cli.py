@@ -1,0 +1,167 @@
+"""`pmenomssl sandbox enom`: a local ENOM reseller API for demos and manual testing.
+
+Start it (a password is generated and printed unless one is given in a file):
+
+    pmenomssl sandbox enom --port 8765
+    # ENOM sandbox: http://127.0.0.1:8765/interface.asp
+    # uid: sandbox-uid
+    # pw:  Zq3...   (generated; pass --pw-file FILE to choose one, which is then never printed)
+
+A full purchase -> configure -> submit -> issued cycle with curl (POST form data keeps the
+password out of URLs; `--data-urlencode` encodes the CSR and the `+` of phone numbers):
+
+    E=http://127.0.0.1:8765/interface.asp
+    A=(-s --data-urlencode uid=sandbox-uid --data-urlencode pw=THE_PW -d ResponseType=XML)
+    curl "${A[@]}" -d command=GetBalance $E
+    curl "${A[@]}" -d command=GetCerts $E              # product codes and prices
+    curl "${A[@]}" -d command=PurchaseServices -d Service=certificate-rapidssl-rapidssl \\
+         -d NumYears=1 $E                              # -> <CertID>100001</CertID>, charged
+    openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -out csr.pem \\
+         -subj /CN=www.example.com
+    C=(); for t in Admin Tech Billing; do C+=(-d ${t}FName=Ann -d ${t}LName=Lee \\
+         -d ${t}Address1=1+Main+St -d ${t}City=Austin -d ${t}State=TX -d ${t}PostalCode=78701 \\
+         -d ${t}Country=US --data-urlencode ${t}Phone=+1.5125550100 \\
+         --data-urlencode ${t}EmailAddress=ann@example.com); done
+    curl "${A[@]}" -d command=CertConfigureCert -d CertID=100001 -d WebServerType=18 \\
+         --data-urlencode CSR@csr.pem "${C[@]}" $E    # -> CSRData and the approver list
+    curl "${A[@]}" -d command=CertPurchaseCert -d CertID=100001 \\
+         --data-urlencode ApproverEmail=admin@example.com $E   # -> status 2 Processing
+    curl "${A[@]}" -d command=CertGetCertDetail -d CertID=100001 $E  # Processing (1st poll)
+    curl "${A[@]}" -d command=CertGetCertDetail -d CertID=100001 $E  # 4 Certificate Issued,
+         # SSLCertificate = a real X.509 for key.pem, CACerts = the sandbox CA
+    curl "${A[@]}" -d command=CertGetCerts -d PagingPageSize=10 $E
+
+Faults and state from another shell (JSON admin API, never shows the password):
+
+    curl -s http://127.0.0.1:8765/_sandbox/state
+    curl -s -d '{"kind": "reset_after", "command": "PurchaseServices"}' \\
+         http://127.0.0.1:8765/_sandbox/faults
+    curl -s -X DELETE http://127.0.0.1:8765/_sandbox/faults
+    curl -s -d '{"available_balance": "5.00", "polls_before_issue": 0}' \\
+         http://127.0.0.1:8765/_sandbox/config
+    curl -s -X POST http://127.0.0.1:8765/_sandbox/certs/100001/reject
+
+Fault kinds: delay, http_500, html_page, reset_before, reset_after, partial, truncated, empty,
+wrong_root, done_missing, huge, bad_credentials, ip_not_allowed (see `faults.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import signal
+import sys
+import threading
+from decimal import Decimal, InvalidOperation
+from types import FrameType
+
+from pmenomssl.sandbox.enom.server import EnomSandbox
+
+DEFAULT_UID = "sandbox-uid"
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pmenomssl sandbox enom",
+        description="Serve a local ENOM reseller API (interface.asp) for tests and demos.",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="TCP port (0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--uid", default=DEFAULT_UID, help="login ID the sandbox accepts")
+    parser.add_argument(
+        "--pw-file",
+        help="file holding the password/API token to accept (never printed); "
+        "default: a generated one, printed",
+    )
+    parser.add_argument("--balance", type=_decimal, default=Decimal("5000.00"))
+    parser.add_argument(
+        "--issue-after-polls",
+        type=int,
+        default=1,
+        help="CertGetCertDetail polls that still show the pending status (default 1)",
+    )
+    parser.add_argument(
+        "--issue-after-seconds", type=float, default=None, help="issue after this many seconds"
+    )
+    parser.add_argument(
+        "--issue-immediately", action="store_true", help="issue inside CertPurchaseCert"
+    )
+    return parser
+
+
+def _read_pw(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        pw = handle.read().strip()
+    if not pw:
+        raise ValueError(f"{path} is empty")
+    return pw
+
+
+def run(sandbox: EnomSandbox, stop: threading.Event) -> None:
+    """Serve until `stop` is set."""
+    sandbox.start()
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        sandbox.stop()
+
+
+def _serve(sandbox: EnomSandbox, pw_line: str) -> None:
+    """Print how to connect, then serve until SIGTERM/SIGINT."""
+    print(f"ENOM sandbox: {sandbox.url}")
+    print(f"uid: {sandbox.uid}")
+    print(f"pw:  {pw_line}")
+    print(f"admin: {sandbox.base_url}/_sandbox/state")
+    print("Stop with Ctrl-C or SIGTERM.", flush=True)
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    run(sandbox, stop)
+
+
+def serve_forever(
+    port: int, host: str = "127.0.0.1", *, uid: str = DEFAULT_UID, pw: str | None = None
+) -> None:
+    """Serve a sandbox until SIGTERM/SIGINT; a generated password is printed, a given one not."""
+    sandbox = EnomSandbox(uid=uid, pw=pw or secrets.token_urlsafe(18), host=host, port=port)
+    _serve(sandbox, "(as given)" if pw else sandbox.pw)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`pmenomssl sandbox enom [--port N] [--host H] [--uid U] [--pw-file F] ...`."""
+    args = build_parser().parse_args(argv)
+    generated = args.pw_file is None
+    try:
+        pw = secrets.token_urlsafe(18) if generated else _read_pw(args.pw_file)
+    except (OSError, ValueError) as exc:
+        print(f"pmenomssl sandbox enom: cannot read the password file: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sandbox = EnomSandbox(
+            uid=args.uid, pw=pw, balance=args.balance, host=args.host, port=args.port
+        )
+    except OSError as exc:
+        print(
+            f"pmenomssl sandbox enom: cannot listen on {args.host}:{args.port}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    policy = sandbox.state.policy
+    policy.polls_before_issue = args.issue_after_polls
+    policy.seconds_before_issue = args.issue_after_seconds
+    policy.immediately = args.issue_immediately
+    _serve(sandbox, pw if generated else f"(from {args.pw_file})")
+    return 0

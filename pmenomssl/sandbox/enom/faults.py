@@ -1,0 +1,127 @@
+"""Fault injection: per command (or every command), a given number of times.
+
+    sb.faults.add("reset_after", command="PurchaseServices", times=1)
+    sb.faults.add("delay", seconds=2.5)            # every command, once
+    sb.faults.add("http_500", command="CertGetCertDetail", times=None)  # until cleared
+
+Kinds, and whether the command takes effect (E) or not (-):
+
+    delay            E  answer normally after `seconds` (the command has already taken effect,
+                        so a client that gives up early has lost an answer, not a command)
+    http_500         -  HTTP 500 with an IIS/ASP-style HTML error page
+    html_page        -  HTTP 200 with an HTML page (proxy or captive portal)
+    reset_before     -  the request is read, then the connection is reset (TCP RST); no answer
+    reset_after      E  the command runs (a purchase is charged), then the connection is reset
+    partial          E  headers promise the whole body, half of it is sent, the connection closes
+    truncated        E  HTTP 200, Content-Length matches, but the XML is cut in half
+    empty            E  HTTP 200 with an empty body
+    wrong_root       E  well-formed XML whose root is not <interface-response>
+    done_missing     E  the normal answer without <Done>true</Done>
+    huge             E  the normal answer padded with `size` bytes (default 16 MiB) of <debug>
+    bad_credentials  -  "Bad User name or Password" (304155) whatever was sent
+    ip_not_allowed   -  "User not permitted from this IP address - <ip>" (713254)
+
+`delay` combines with one other fault on the same request; of the other kinds the first matching
+one (in the order added) is used.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+
+FAULT_KINDS: dict[str, bool] = {  # kind -> does the command take effect?
+    "delay": True,
+    "http_500": False,
+    "html_page": False,
+    "reset_before": False,
+    "reset_after": True,
+    "partial": True,
+    "truncated": True,
+    "empty": True,
+    "wrong_root": True,
+    "done_missing": True,
+    "huge": True,
+    "bad_credentials": False,
+    "ip_not_allowed": False,
+}
+DEFAULT_HUGE_SIZE = 16 * 1024 * 1024
+
+
+@dataclass
+class Fault:
+    kind: str
+    command: str | None = None  # None: any command; otherwise matched case-insensitively
+    times: int | None = 1  # None: until cleared
+    seconds: float = 1.0  # delay only
+    size: int = DEFAULT_HUGE_SIZE  # huge only
+    fired: int = 0
+
+    @property
+    def takes_effect(self) -> bool:
+        return FAULT_KINDS[self.kind]
+
+    def matches(self, command: str) -> bool:
+        return self.command is None or self.command.lower() == command.lower()
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class Faults:
+    """The thread-safe list of armed faults of one sandbox."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self.fired: list[tuple[str, str]] = []  # (command, kind), in order
+
+    def add(
+        self,
+        kind: str,
+        command: str | None = None,
+        times: int | None = 1,
+        *,
+        seconds: float = 1.0,
+        size: int = DEFAULT_HUGE_SIZE,
+    ) -> Fault:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
+        if times is not None and times < 1:
+            raise ValueError("times must be >= 1 or None (until cleared)")
+        if seconds < 0 or size < 0:
+            raise ValueError("seconds and size must not be negative")
+        fault = Fault(kind=kind, command=command or None, times=times, seconds=seconds, size=size)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def armed(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def take(self, command: str) -> tuple[float, Fault | None]:
+        """For one request: the total delay and the (non-delay) fault to apply, if any."""
+        delay = 0.0
+        chosen: Fault | None = None
+        with self._lock:
+            for fault in list(self._faults):
+                if not fault.matches(command):
+                    continue
+                if fault.kind == "delay":
+                    delay += fault.seconds
+                elif chosen is None:
+                    chosen = fault
+                else:
+                    continue
+                fault.fired += 1
+                self.fired.append((command, fault.kind))
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+        return delay, chosen

@@ -1,0 +1,405 @@
+"""The HTTP side of the sandbox: `/interface.asp`, fault injection and the `/_sandbox/` admin API.
+
+    with EnomSandbox(balance=Decimal("100.00")) as sb:
+        client = EnomClient(sb.url, sb.uid, sb.pw)
+        sb.faults.add("reset_after", command="PurchaseServices")
+        ...
+        assert sb.calls["PurchaseServices"] == 1 and len(sb.purchases) == 1
+
+Admin API (JSON; for `pmenomssl sandbox enom` driven from curl or another process; it never
+returns the password):
+    GET    /_sandbox/state                  balance, calls, purchases, certificates, policy
+    GET    /_sandbox/faults                 armed faults
+    POST   /_sandbox/faults                 {"kind": "reset_after", "command": "...", "times": 1,
+                                             "seconds": 1.0, "size": 1000}
+    DELETE /_sandbox/faults                 disarm all
+    POST   /_sandbox/config                 {"balance": "10.00", "available_balance": "10.00",
+                                             "ip_allowlist": ["10.0.0.1"] | null,
+                                             "polls_before_issue": 0, "seconds_before_issue": null,
+                                             "issue_immediately": true, "reject_domains": [...]}
+    POST   /_sandbox/certs/<id>/<action>    action: issue | reject | refund
+    POST   /_sandbox/seed                   {"n": 100, "status_id": 4, "product": "..."}
+"""
+
+from __future__ import annotations
+
+import collections
+import http.server
+import json
+import logging
+import secrets
+import socket
+import struct
+import threading
+import time
+import urllib.parse
+from decimal import Decimal, InvalidOperation
+from types import TracebackType
+
+from pmenomssl.sandbox.enom import commands, render
+from pmenomssl.sandbox.enom.faults import Fault, Faults
+from pmenomssl.sandbox.enom.state import EnomError, PurchaseRecord, SandboxState
+
+logger = logging.getLogger(__name__)
+
+API_PATH = "/interface.asp"
+ADMIN_PREFIX = "/_sandbox/"
+MAX_REQUEST_BYTES = 1024 * 1024
+
+HTML_500 = b"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN">
+<html><head><title>500 - Internal server error.</title></head>
+<body><h1>Server Error</h1>
+<h2>500 - Internal server error.</h2>
+<h3>There is a problem with the resource you are looking for, and it cannot be displayed.</h3>
+</body></html>
+"""
+HTML_PAGE = b"""<!DOCTYPE html>
+<html><head><title>Network login required</title></head>
+<body><p>Please log in to continue to the Internet.</p></body></html>
+"""
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128  # many module processes connect at once (the default 5 drops SYNs)
+    sandbox: EnomSandbox
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"  # keep-alive, as the client reuses connections
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes: without NODELAY, Nagle plus the client's
+        # delayed ACK would add ~40 ms to every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: object) -> None:
+        # The request line of a GET carries uid/pw: never log it.
+        pass
+
+    def _read_body(self) -> bytes:
+        length_text = self.headers.get("Content-Length", "0") or "0"
+        try:
+            length = int(length_text)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            raise ValueError("bad or oversized Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST (SO_LINGER 0), answering nothing."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+    def _params(self, body: bytes) -> dict[str, str]:
+        query = urllib.parse.urlsplit(self.path).query
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        content_type = self.headers.get("Content-Type", "")
+        if body and "multipart" not in content_type:
+            pairs += urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        params: dict[str, str] = {}
+        for key, value in pairs:
+            params.setdefault(key.lower(), value)
+        return params
+
+    # --- verbs ----------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            body = self._read_body()
+        except ValueError:
+            self._send(413, b"request too large\n", "text/plain")
+            self.close_connection = True
+            return
+        try:
+            if path.lower() == API_PATH:
+                if method == "DELETE":
+                    self._send(405, b"method not allowed\n", "text/plain")
+                else:
+                    self._api(body)
+            elif path.startswith(ADMIN_PREFIX):
+                self._admin(method, path[len(ADMIN_PREFIX) :], body)
+            else:
+                self._send(404, b"not found\n", "text/plain")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    # --- interface.asp --------------------------------------------------------------------
+
+    def _api(self, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        params = self._params(body)
+        command = commands.canonical(params.get("command", ""))
+        client_ip = self.client_address[0]
+        with sandbox.state.lock:
+            sandbox.state.calls[command] += 1
+        delay, fault = sandbox.faults.take(command)
+        started = time.monotonic()
+        outcome: commands.Outcome | None = None
+        if fault is None or fault.takes_effect:
+            outcome = commands.execute(sandbox.state, params, client_ip)
+        elif fault.kind in ("bad_credentials", "ip_not_allowed"):
+            outcome = commands.auth_failure(command, fault.kind, client_ip)
+        logger.debug(
+            "sandbox %s %s%s",
+            command,
+            "error" if outcome is not None and outcome.errors else "ok",
+            f" fault={fault.kind}" if fault else "",
+        )
+        if delay:
+            time.sleep(max(0.0, delay - (time.monotonic() - started)))
+        self._answer(outcome, fault)
+
+    def _answer(self, outcome: commands.Outcome | None, fault: Fault | None) -> None:
+        kind = fault.kind if fault else ""
+        if kind == "reset_before" or kind == "reset_after":
+            self._reset()
+            return
+        if kind == "http_500":
+            self._send(500, HTML_500, "text/html")
+            return
+        if kind == "html_page":
+            self._send(200, HTML_PAGE, "text/html; charset=utf-8")
+            return
+        assert outcome is not None
+        xml = render.envelope(
+            outcome.command,
+            outcome.body,
+            outcome.errors,
+            outcome.responses,
+            root="response" if kind == "wrong_root" else render.ROOT,
+            done=kind != "done_missing",
+            pad=fault.size if fault and kind == "huge" else 0,
+        )
+        if kind == "truncated":
+            xml = xml[: len(xml) // 2]
+        elif kind == "empty":
+            xml = b""
+        if kind == "partial":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(xml)))
+            self.end_headers()
+            self.wfile.write(xml[: len(xml) // 2])
+            self.close_connection = True
+            return
+        self._send(200, xml, "text/xml; charset=utf-8")
+
+    # --- admin ------------------------------------------------------------------------------
+
+    def _json(self, status: int, value: object) -> None:
+        self._send(status, (json.dumps(value, indent=2) + "\n").encode(), "application/json")
+
+    def _admin(self, method: str, route: str, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        try:
+            data = json.loads(body) if body.strip() else {}
+            if not isinstance(data, dict):
+                raise ValueError("the body must be a JSON object")
+            parts = [p for p in route.split("/") if p]
+            if method == "GET" and parts == ["state"]:
+                self._json(200, sandbox.state.snapshot())
+            elif parts == ["faults"] and method == "GET":
+                self._json(200, [f.as_dict() for f in sandbox.faults.armed()])
+            elif parts == ["faults"] and method == "POST":
+                fault = sandbox.faults.add(
+                    str(data["kind"]),
+                    command=data.get("command"),
+                    times=None if data.get("times", 1) is None else int(data.get("times", 1)),
+                    seconds=float(data.get("seconds", 1.0)),
+                    size=int(data.get("size", 16 * 1024 * 1024)),
+                )
+                self._json(201, fault.as_dict())
+            elif parts == ["faults"] and method == "DELETE":
+                sandbox.faults.clear()
+                self._json(200, [])
+            elif parts == ["config"] and method == "POST":
+                sandbox.configure(data)
+                self._json(200, sandbox.state.snapshot())
+            elif parts == ["seed"] and method == "POST":
+                ids = sandbox.state.seed_certificates(
+                    int(data.get("n", 10)),
+                    status_id=int(data.get("status_id", 4)),
+                    product=str(data.get("product", "certificate-rapidssl-rapidssl")),
+                )
+                self._json(201, {"first": ids[0] if ids else None, "count": len(ids)})
+            elif len(parts) == 3 and parts[0] == "certs" and method == "POST":
+                cert_id = int(parts[1])
+                action = parts[2]
+                state = sandbox.state
+                with state.lock:
+                    if action == "issue":
+                        cert = state.set_status(cert_id, 4)
+                    elif action == "reject":
+                        cert = state.reject(cert_id)
+                    elif action == "refund":
+                        cert = state.refund(cert_id)
+                    else:
+                        raise ValueError(f"unknown action {action!r}: issue, reject, refund")
+                    self._json(
+                        200,
+                        {
+                            "cert_id": cert.cert_id,
+                            "status_id": cert.status_id,
+                            "status": cert.status,
+                        },
+                    )
+            else:
+                self._json(404, {"error": f"no admin route {method} /_sandbox/{route}"})
+        except EnomError as error:
+            self._json(404, {"error": str(error)})
+        except (KeyError, ValueError, TypeError, InvalidOperation) as error:
+            self._json(400, {"error": f"{type(error).__name__}: {error}"})
+
+
+class EnomSandbox:
+    """A local ENOM `interface.asp` on 127.0.0.1, served from a background thread."""
+
+    def __init__(
+        self,
+        uid: str = "sandbox-uid",
+        pw: str | None = None,
+        balance: Decimal = Decimal("5000.00"),
+        *,
+        available_balance: Decimal | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        state: SandboxState | None = None,
+    ) -> None:
+        self.state = state or SandboxState(
+            uid, pw or secrets.token_urlsafe(18), balance, available_balance
+        )
+        self.faults = Faults()
+        self._server = _Server((host, port), _Handler)
+        self._server.sandbox = self
+        self._thread: threading.Thread | None = None
+
+    # --- public surface ---------------------------------------------------------------------
+
+    @property
+    def uid(self) -> str:
+        return self.state.uid
+
+    @property
+    def pw(self) -> str:
+        return self.state.pw
+
+    @property
+    def host(self) -> str:
+        return str(self._server.server_address[0])
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        host = self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + API_PATH
+
+    @property
+    def calls(self) -> collections.Counter[str]:
+        """Requests received per command (documented spelling), faulted ones included."""
+        return self.state.calls
+
+    @property
+    def purchases(self) -> list[PurchaseRecord]:
+        """The purchase ledger (a copy): one record per PurchaseServices that charged."""
+        with self.state.lock:
+            return list(self.state.purchases)
+
+    def configure(self, data: dict[str, object]) -> None:
+        """Apply an admin `config` document (see the module docstring)."""
+        state = self.state
+        with state.lock:
+            if "balance" in data:
+                state.balance = Decimal(str(data["balance"]))
+            if "available_balance" in data:
+                state.available_balance = Decimal(str(data["available_balance"]))
+            if "ip_allowlist" in data:
+                allow = data["ip_allowlist"]
+                if allow is not None and not isinstance(allow, list):
+                    raise ValueError("ip_allowlist must be a list or null")
+                state.ip_allowlist = None if allow is None else {str(ip) for ip in allow}
+            policy = state.policy
+            if "polls_before_issue" in data:
+                polls = data["polls_before_issue"]
+                policy.polls_before_issue = None if polls is None else int(str(polls))
+            if "seconds_before_issue" in data:
+                secs = data["seconds_before_issue"]
+                policy.seconds_before_issue = None if secs is None else float(str(secs))
+            if "issue_immediately" in data:
+                policy.immediately = bool(data["issue_immediately"])
+            if "reject_domains" in data:
+                domains = data["reject_domains"]
+                if not isinstance(domains, list):
+                    raise ValueError("reject_domains must be a list")
+                policy.reject_domains = {str(d).lower() for d in domains}
+
+    def start(self) -> EnomSandbox:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"enom-sandbox-{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until `stop()` is called from another one."""
+        self._server.serve_forever(poll_interval=0.2)
+
+    def __enter__(self) -> EnomSandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,103 @@
+"""Shared fixtures: the database server and BILLmanager stand-ins.
+
+- `PMENOMSSL_TEST_DB` names the MariaDB/MySQL server (default mysql://root@127.0.0.1:3306).
+  One uniquely named database per test session gets the schema once; each `standin` empties
+  its tables (fast isolation). The database is dropped at the end of the session.
+- No server answering: tests using `standin` are SKIPPED with the reason, unless
+  `PMENOMSSL_REQUIRE_DB=1`, where that is a failure.
+- `sqlite_standin` needs no server (the demo's mode).
+
+Other folders keep their own fixtures in their own conftest.py; `tests/helpers.py` has
+`run_module(standin, *args, stdin=…, env=…)`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pmenomssl import billing
+from pmenomssl.sandbox.billmanager import StandIn, StoreConfig, server_available
+from pmenomssl.sandbox.billmanager import store as standin_store
+
+TEST_DB_ENV = "PMENOMSSL_TEST_DB"
+REQUIRE_DB_ENV = "PMENOMSSL_REQUIRE_DB"
+DEFAULT_TEST_DB = "mysql://root@127.0.0.1:3306"
+DB_PREFIX = "pmenomssl_t"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _drop_stale(server: StoreConfig) -> None:
+    """Drop test databases left by runs whose process is gone (a crash or a kill -9)."""
+    pattern = re.compile(rf"^{DB_PREFIX}_(\d+)_[0-9a-f]+$")
+    for name in standin_store.list_databases(server, DB_PREFIX + "_"):
+        match = pattern.match(name)
+        if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+            standin_store.drop_database(server.with_database(name))
+
+
+@pytest.fixture(scope="session")
+def db_server() -> StoreConfig:
+    """The MySQL server tests run against; skips (or fails with PMENOMSSL_REQUIRE_DB=1)."""
+    url = os.environ.get(TEST_DB_ENV) or DEFAULT_TEST_DB
+    try:
+        server = StoreConfig.from_url(url)
+    except ValueError as exc:
+        pytest.fail(f"{TEST_DB_ENV}={url!r} is not a database URL: {exc}")
+    why = server_available(server)
+    if why is not None:
+        message = (
+            f"no MariaDB/MySQL server answers ({why}); set {TEST_DB_ENV}=mysql://user@host:port"
+            f" to use another one"
+        )
+        if os.environ.get(REQUIRE_DB_ENV) == "1":
+            pytest.fail(f"{REQUIRE_DB_ENV}=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    _drop_stale(server)
+    return server
+
+
+@pytest.fixture(scope="session")
+def standin_database(db_server: StoreConfig) -> Iterator[StoreConfig]:
+    """One database with the stand-in schema for the whole session, dropped at the end."""
+    config = db_server.with_database(standin_store.unique_database_name(DB_PREFIX))
+    standin_store.create_database(config)
+    try:
+        yield config
+    finally:
+        standin_store.drop_database(config)
+
+
+@pytest.fixture
+def standin(standin_database: StoreConfig, tmp_path: Path) -> Iterator[StandIn]:
+    """A MariaDB-backed BILLmanager stand-in with empty tables and a fresh `$ROOT`."""
+    billing.clear_caches()
+    instance = StandIn.create(tmp_path / "mgr5", db=standin_database, reuse_database=True)
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+@pytest.fixture
+def sqlite_standin(tmp_path: Path) -> Iterator[StandIn]:
+    """A SQLite-backed stand-in (no MySQL needed), like the demo's."""
+    billing.clear_caches()
+    instance = StandIn.create(tmp_path / "mgr5", db="sqlite")
+    try:
+        yield instance
+    finally:
+        instance.drop()
