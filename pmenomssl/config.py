@@ -33,6 +33,15 @@ def module_name() -> str:
     return base if base.startswith("pm") else DEFAULT_MODULE_NAME
 
 
+def handler_name() -> str:
+    """Which handler serves this module: `PMENOMSSL_HANDLER`, else the module's own name.
+
+    Installed under another name (`pmenomsslpy`, to keep clear of BILLmanager's stock
+    `pmenomssl`), the wrapper sets `PMENOMSSL_HANDLER=pmenomssl` so the ENOM handler still runs.
+    """
+    return os.environ.get("PMENOMSSL_HANDLER") or module_name()
+
+
 def mgrctl_path() -> Path:
     return mgr_root() / "sbin" / "mgrctl"
 

@@ -55,7 +55,7 @@ def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | N
         if handler is None:
             from pmenomssl.handlers import load_handler
 
-            handler = load_handler(name)
+            handler = load_handler(config.handler_name())
         budget = limits.deadline_for(invocation.command)
         context = Context(
             invocation,

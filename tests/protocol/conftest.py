@@ -36,8 +36,10 @@ TEST_HANDLER = textwrap.dedent(
             return (TemplateSpec("basic", {"wildcard": "yes"}),)
 
         def command_open(self, ctx):
-            if ctx.args.item == 13:
-                raise Boom("item 13 is unlucky: pick another item", obj="item", value="13")
+            import os
+            if ctx.args.item == 13 or str(ctx.args.item) == os.environ.get("FAIL_ITEM"):
+                item = str(ctx.args.item)
+                raise Boom(f"item {item} is unlucky: pick another item", obj="item", value=item)
             if ctx.args.item == 66:
                 raise RuntimeError("a bug")
             print("stray print that must not reach stdout")
@@ -111,8 +113,8 @@ class ModuleRunner:
         return self.root / "var" / "pmtest.log"
 
 
-@pytest.fixture
-def test_module(tmp_path: Path) -> Iterator[ModuleRunner]:
+def make_handler_site(tmp_path: Path) -> Path:
+    """A directory holding the test handler and the dist-info that registers it as `pmtest`."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "pmtest_handler.py").write_text(TEST_HANDLER)
@@ -122,6 +124,12 @@ def test_module(tmp_path: Path) -> Iterator[ModuleRunner]:
     (dist / "entry_points.txt").write_text(
         "[pmenomssl.handlers]\npmtest = pmtest_handler:TestHandler\n"
     )
+    return site
+
+
+@pytest.fixture
+def test_module(tmp_path: Path) -> Iterator[ModuleRunner]:
+    site = make_handler_site(tmp_path)
     root = tmp_path / "mgr5"
     (root / "var").mkdir(parents=True)
     (root / "etc").mkdir()

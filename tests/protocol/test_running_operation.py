@@ -1,0 +1,76 @@
+"""Errors of background operations reach BILLmanager's running operation, then staff.
+
+Runs the real executable against the BILLmanager stand-in (MariaDB) with the test handler,
+whose `open` fails on the item named by FAIL_ITEM and allows 2 tries.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lxml import etree
+
+from pmenomssl.sandbox.billmanager import StandIn
+from tests.helpers import run_module
+from tests.protocol.conftest import make_handler_site
+
+
+def _run_open(standin: StandIn, site: Path, item: int, ro: int) -> tuple[int, bytes]:
+    env = {
+        "PMENOMSSL_NAME": "pmtest",
+        "PMENOMSSL_LOG": str(standin.root / "var" / "pmtest.log"),
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "FAIL_ITEM": str(item),
+    }
+    result = run_module(
+        standin, "--command", "open", "--item", str(item), "--runningoperation", str(ro), env=env
+    )
+    return result.returncode, result.stdout
+
+
+def _failing_item(standin: StandIn) -> int:
+    module = standin.add_module(name="pmtest", params={}, crypted_params={})
+    standin.add_pricelist("basic")
+    return standin.add_item(module, "basic")
+
+
+def test_error_is_saved_to_the_running_operation(standin: StandIn, tmp_path: Path) -> None:
+    site = make_handler_site(tmp_path)
+    item = _failing_item(standin)
+    ro = standin.add_runningoperation(item, trycount=1)
+    status, stdout = _run_open(standin, site, item, ro)
+    assert status == 1
+    assert etree.fromstring(stdout).find("error").get("type") == "test_boom"  # type: ignore[union-attr]
+    report = etree.fromstring(standin.runningoperation(ro)["errorxml"].encode())
+    error = report.find("processingmodule/error")
+    assert error is not None
+    assert (error.get("type"), error.get("object"), error.get("value")) == (
+        "test_boom",
+        "item",
+        str(item),
+    )
+    assert "pick another item" in (error.findtext("param[@name='desc']") or "")
+    assert "open failed" in (error.findtext("log") or "")
+    # below the handler's limit of 2 tries: BILLmanager retries, no manual task yet
+    assert standin.tasks() == []
+    assert standin.runningoperation(ro)["manual"] != "on"
+
+
+def test_escalates_to_a_manual_task_at_the_try_limit(standin: StandIn, tmp_path: Path) -> None:
+    site = make_handler_site(tmp_path)
+    item = _failing_item(standin)
+    ro = standin.add_runningoperation(item, trycount=2)
+    status, _ = _run_open(standin, site, item, ro)
+    assert status == 1
+    assert standin.runningoperation(ro)["manual"] == "on"
+    tasks = standin.tasks()
+    assert len(tasks) == 1
+    assert tasks[0]["item"] == item and tasks[0]["runningoperation"] == ro
+    funcs = [entry["func"] for entry in standin.journal() if entry["func"] != "paramlist"]
+    assert funcs == [
+        "runningoperation.edit",
+        "runningoperation.setmanual",
+        "task.gettype",
+        "task.edit",
+    ]
