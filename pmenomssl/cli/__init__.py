@@ -7,14 +7,22 @@ when used, so BILLmanager's frequent `features` and `approver` calls start fast.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 
 # subcommand -> module in pmenomssl.cli providing add_parser(subparsers) and run(args) -> int
 SUBCOMMANDS = {
+    "balance": "pmenomssl.cli.balance",
+    "check": "pmenomssl.cli.check",
     "csr": "pmenomssl.cli.csr",
+    "doctor": "pmenomssl.cli.doctor",
+    "install": "pmenomssl.cli.install",
+    "demo": "pmenomssl.cli.demo",
+    "logs": "pmenomssl.cli.logs",
+    "products": "pmenomssl.cli.products",
     "sandbox": "pmenomssl.cli.sandbox",
+    "uninstall": "pmenomssl.cli.uninstall",
+    "status": "pmenomssl.cli.status",
+    "sync": "pmenomssl.cli.sync",
 }
 
 
@@ -34,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _operator(argv: list[str]) -> int:
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="pmenomssl",
         description=(

@@ -8,24 +8,30 @@ protocol layer dispatches to them and builds `features` from exactly that set of
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Union
-
-from lxml import etree
 
 from pmenomssl.protocol.args import Invocation
+from pmenomssl.records import TYPE_CHECKING, field, record
 
 if TYPE_CHECKING:
+    from typing import Optional, Union
+
+    from lxml import etree
+
     from pmenomssl.billing import BillingGateway
+    from pmenomssl.protocol.xmlwriter import Element
+
+    # What a command returns: nothing, a document (lxml's, or the minimal writer's for the
+    # small documents asked for at every panel start), or ready bytes.
+    Output = Optional[Union[etree._Element, Element, bytes]]
+else:  # only ever used in annotations; neither typing nor lxml is imported at run time
+    Output = object
 
 COMMAND_PREFIX = "command_"
 
-Output = Optional[Union[etree._Element, bytes]]
 
-
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParamSpec:
     """A connection-form field BILLmanager stores for the module."""
 
@@ -33,7 +39,7 @@ class ParamSpec:
     crypted: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TemplateSpec:
     """A certificate template (tariff type); `attributes` become XML attributes (`yes` flags)."""
 

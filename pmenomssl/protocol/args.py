@@ -7,9 +7,9 @@ BILLmanager needs its error XML on stdout; and unknown options must be ignored, 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, fields
 
 from pmenomssl.errors import ModuleError
+from pmenomssl.records import field, fields, record
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class ProtocolError(ModuleError):
     error_type = "protocol_error"
 
 
-@dataclass
+@record()
 class Invocation:
     command: str = ""
     subcommand: str | None = None
@@ -55,11 +55,11 @@ class Invocation:
     def redacted(self) -> str:
         """The options as a log line; a password BILLmanager passed never reaches the log."""
         shown = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "unknown" or value is None:
+        for name in fields(self):
+            value = getattr(self, name)
+            if name == "unknown" or value is None:
                 continue
-            shown.append(f"--{f.name} {'***' if f.name == 'password' else value}")
+            shown.append(f"--{name} {'***' if name == 'password' else value}")
         return " ".join(shown)
 
 

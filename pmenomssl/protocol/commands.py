@@ -6,10 +6,10 @@ Sources: billmanager-protocol.md sections 1.1 (which option each command require
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pmenomssl.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CommandSpec:
     requires: str | None = None  # "item" or "module": the option the command cannot run without
     reads_stdin: bool = False

@@ -13,7 +13,6 @@ import fcntl
 import logging
 import os
 import signal
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +74,8 @@ def _lock_dir(name: str) -> Path:
         preferred.mkdir(mode=0o700, exist_ok=True)
         if os.access(preferred, os.W_OK):
             return preferred
+    import tempfile  # rarely needed, and slow to import (random, shutil, bz2, lzma)
+
     fallback = Path(tempfile.gettempdir()) / f"{name}.locks"
     fallback.mkdir(mode=0o700, exist_ok=True)
     return fallback

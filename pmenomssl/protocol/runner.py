@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 import time
-from typing import BinaryIO
 
 from pmenomssl import config
 from pmenomssl import log as modlog
@@ -22,13 +21,13 @@ from pmenomssl.protocol import args as protocol_args
 from pmenomssl.protocol import limits
 from pmenomssl.protocol.args import Invocation, ProtocolError
 from pmenomssl.protocol.commands import spec
-from pmenomssl.protocol.features import features_document
-from pmenomssl.protocol.xmldoc import (
-    error_document,
-    parse_document,
-    running_operation_report,
-    serialize,
-)
+
+# lxml (pmenomssl.protocol.xmldoc) is imported only where a document is parsed, an lxml
+# document is returned, or an error is reported: `features` and `approver` never need it.
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see pmenomssl.records)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +104,9 @@ def _check_required(invocation: Invocation) -> None:
 def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | None:
     command = context.args.command
     if command == "features":
-        return serialize(features_document(handler))
+        from pmenomssl.protocol.features import features_document
+
+        return features_document(handler).to_bytes()
     method = handler.method_for(command)
     if method is None:
         raise ProtocolError(
@@ -123,7 +124,11 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
         )
         return None
     if command_spec.reads_stdin:
-        context.document = parse_document(_read_stdin(stdin), command)
+        data = _read_stdin(stdin)
+        if data.strip():
+            from pmenomssl.protocol.xmldoc import parse_document
+
+            context.document = parse_document(data, command)
     item_lock = (
         limits.item_lock(context.module_name, context.args.item, context.deadline)
         if command_spec.requires == "item" and context.args.item is not None
@@ -134,7 +139,15 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
         result = method(context)
     if result is None:
         return None
-    return result if isinstance(result, bytes) else serialize(result)
+    if isinstance(result, bytes):
+        return result
+    from pmenomssl.protocol.xmlwriter import Element
+
+    if isinstance(result, Element):
+        return result.to_bytes()
+    from pmenomssl.protocol.xmldoc import serialize
+
+    return serialize(result)
 
 
 def _read_stdin(stdin: BinaryIO) -> bytes:
@@ -160,6 +173,8 @@ def _report(
         except Exception as report_error:  # the original error still reaches stdout
             logger.error("could not report the error to running operation %s: %s", ro, report_error)
     try:
+        from pmenomssl.protocol.xmldoc import error_document
+
         stdout.write(error_document(error, invocation.lang))
         stdout.flush()
     except (OSError, ValueError) as write_error:
@@ -174,6 +189,8 @@ def _report_running_operation(
     context: Context,
     ro: int,
 ) -> None:
+    from pmenomssl.protocol.xmldoc import running_operation_report
+
     billing = context.billing
     report = running_operation_report(
         error,

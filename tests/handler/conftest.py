@@ -47,7 +47,7 @@ def csr_for(common_name: str, sans: tuple[str, ...] = (), org: str = "") -> tupl
     return _csr(common_name, tuple(sans), org)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _csr(common_name: str, sans: tuple[str, ...], org: str) -> tuple[str, str]:
     from pmenomssl.ssl import generate_key_and_csr
 

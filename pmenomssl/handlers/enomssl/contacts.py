@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pmenomssl.handlers.enomssl.errors import ContactError
+
+if TYPE_CHECKING:
+    from pmenomssl.enom import Contact
 
 # ITU-T E.164 country calling codes: 1 and 7 have one digit, these have two, the rest three.
 _TWO_DIGIT_CODES = frozenset(
@@ -160,7 +164,7 @@ def build(
     return people
 
 
-def to_enom(people: Mapping[str, ContactData]) -> dict[str, object]:
+def to_enom(people: Mapping[str, ContactData]) -> dict[str, Contact]:
     """The client's `Contact` objects (imports the ENOM client package only now)."""
     from pmenomssl.enom import Contact
 

@@ -453,7 +453,7 @@ def configure_and_submit(svc: Service, order: Order, cert_id: str) -> None:
         cert_id,
         csr=order.csr.pem,
         web_server_type=order.spec.web_server_type,
-        contacts=contact_data.to_enom(order.contacts),  # type: ignore[arg-type]
+        contacts=contact_data.to_enom(order.contacts),
         ucc=ucc,
     )
     if order.dcv_method is None:

@@ -23,12 +23,16 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+# `record`, not dataclasses, and no typing/decimal/tempfile at import: `features` imports
+# this module at every panel start (issue 7).
+from pmenomssl.records import TYPE_CHECKING, record
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +53,7 @@ CACHE_SUFFIX = ".products.json"
 CACHE_MAX_AGE_SECONDS = 24 * 3600
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProductSpec:
     """One certificate type: its template, its ENOM product, and what it allows."""
 
@@ -181,7 +185,7 @@ _STATIC_BY_CODE = {p.code: p for p in STATIC_PRODUCTS}
 # --- the GetCerts cache ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OfferedProduct:
     """One product as ENOM's GetCerts listed it (the cache keeps these)."""
 
@@ -193,7 +197,7 @@ class OfferedProduct:
     enabled: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProductCache:
     updated: datetime  # UTC
     products: tuple[OfferedProduct, ...]
@@ -231,6 +235,8 @@ def load_cache(path: Path) -> ProductCache | None:
 
 
 def _offered_from_json(raw: dict[str, object]) -> OfferedProduct:
+    from decimal import Decimal, InvalidOperation
+
     price: Decimal | None = None
     if raw.get("reseller_price") not in (None, ""):
         try:
@@ -251,6 +257,8 @@ def _offered_from_json(raw: dict[str, object]) -> OfferedProduct:
 
 def save_cache(path: Path, products: Iterable[OfferedProduct]) -> ProductCache:
     """Write the cache atomically (a concurrent `features` never reads half a file)."""
+    import tempfile
+
     cache = ProductCache(
         updated=datetime.now(timezone.utc).replace(microsecond=0), products=tuple(products)
     )

@@ -26,14 +26,16 @@ logger = logging.getLogger(__name__)
 class Service:
     """The item a service command works on, loaded once per run."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, client: EnomClient | None = None) -> None:
+        """`client`: an ENOM client to share (bulk sync); the caller keeps and closes it."""
         self.ctx = ctx
         self.billing: BillingGateway = ctx.billing
         self.item: Item = self.billing.item(ctx.item_id)
         if self.item.processingmodule is not None:
             ctx.module_id = self.item.processingmodule
         self.params: dict[str, str] = self.billing.item_params(self.item.id)
-        self._client: EnomClient | None = None
+        self._client: EnomClient | None = client
+        self._owns_client = client is None
         self._cache: products.ProductCache | None = None
         self._cache_loaded = False
 
@@ -64,12 +66,13 @@ class Service:
                 self.billing.module_params(module_id), where=f"processing module {module_id}"
             )
             self._client = make_client(connection, deadline=self.ctx.deadline)
+            self._owns_client = True
         return self._client
 
     def close(self) -> None:
-        if self._client is not None:
+        if self._client is not None and self._owns_client:
             self._client.close()
-            self._client = None
+        self._client = None
 
     # --- product ---------------------------------------------------------------------------
 

@@ -7,11 +7,10 @@ and `password` (the password or API token; crypted, so BILLmanager keeps it encr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pmenomssl import log
 from pmenomssl.handlers.enomssl.errors import ConnectionSettingsError
+from pmenomssl.records import TYPE_CHECKING, record  # not dataclasses/typing: start-up time
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -25,7 +24,7 @@ PARAM_PASSWORD = "password"  # noqa: S105 (the param name, not a password)
 DEFAULT_URL = "https://reseller.enom.com/interface.asp"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Connection:
     url: str
     username: str

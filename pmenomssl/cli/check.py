@@ -1,0 +1,199 @@
+"""`pmenomssl check`: the connection test of the module's settings form, by hand.
+
+Either with credentials typed in (`--url --username`, the password from a prompt, a file or
+`PMENOMSSL_PASSWORD`, never from the command line), or with `--module M` reading the settings
+BILLmanager stores for processing module M. It runs the handler's own check_connection, so the
+verdict and its cause-and-fix text are the ones the panel shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmenomssl import config, log
+from pmenomssl.cli.common import (
+    error,
+    operator_context,
+    paragraph,
+    positive_int,
+    start_log,
+    var_writable,
+    wrapped,
+)
+from pmenomssl.errors import ModuleError
+from pmenomssl.operator.progress import Progress
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+PASSWORD_ENV = "PMENOMSSL_PASSWORD"  # noqa: S105 (the variable's name)
+TEST_URL = "https://resellertest.enom.com/interface.asp"
+
+EXAMPLES = f"""\
+examples:
+  # ENOM's test environment; the password is asked for (not echoed)
+  pmenomssl check --url {TEST_URL} --username myreseller
+
+  # from a script: the password in a file (mode 0600) or in {PASSWORD_ENV}
+  pmenomssl check --url {TEST_URL} --username myreseller --password-file /root/enom.pw
+  {PASSWORD_ENV}=... pmenomssl check --url {TEST_URL} --username myreseller
+
+  # the settings BILLmanager stores for processing module 3
+  pmenomssl check --module 3
+
+exit status: 0 ENOM accepts the connection, 1 it does not (the output says why and what to
+do), 2 wrong arguments or no password.
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `pmenomssl check`."""
+    parser = subparsers.add_parser(
+        "check",
+        help="test the connection to ENOM (credentials typed in, or a module's settings)",
+        description=paragraph(
+            "Test a connection to ENOM's reseller API the way the module's settings form does "
+            "(GetBalance), and say what is wrong and how to fix it. The password is never an "
+            f"argument: it comes from a prompt, --password-file or {PASSWORD_ENV}."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # `--password X` must not pass for `--password-file X`
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--url",
+        help=f"ENOM API URL (live: https://reseller.enom.com/interface.asp, test: {TEST_URL})",
+    )
+    source.add_argument(
+        "--module",
+        metavar="M",
+        type=positive_int,
+        help="use the settings BILLmanager stores for processing module M",
+    )
+    parser.add_argument("--username", help="ENOM login ID (with --url)")
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=f"read the password or API token from FILE (else {PASSWORD_ENV}, else a prompt)",
+    )
+    parser.add_argument(
+        "--password", "--pw", nargs="?", action=_RefusePassword, help=argparse.SUPPRESS
+    )
+
+
+class _RefusePassword(argparse.Action):
+    """`--password VALUE` is refused without echoing VALUE (argv shows in ps and history)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        if isinstance(values, str):
+            log.register_secret(values)
+        parser.error(
+            f"{option_string} does not exist: a password on the command line shows in `ps` and "
+            f"the shell's history. Use --password-file FILE, {PASSWORD_ENV}, or the prompt."
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out `pmenomssl check`; return the exit status."""
+    from lxml import etree
+
+    if args.module is not None and (args.username or args.password_file):
+        return error("check", "--username and --password-file go with --url, not --module", 2)
+    if args.url is not None and not args.username:
+        return error("check", "--url needs --username (the ENOM login ID)", 2)
+    start_log("check", module=args.module)
+    try:
+        if args.module is not None:
+            values, where = _module_settings(args.module)
+        else:
+            password = _password(args.password_file)
+            if password is None:
+                return error(
+                    "check",
+                    f"no password: use --password-file FILE or {PASSWORD_ENV}, or run it on a "
+                    "terminal to be asked",
+                    2,
+                )
+            values = {"url": args.url, "username": args.username, "password": password}
+            where = "the credentials given"
+    except ModuleError as exc:
+        logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
+        print(wrapped(exc.desc, "FAILED: "))
+        return 1
+    except OSError as exc:
+        return error("check", f"cannot read {args.password_file}: {exc.strerror or exc}", 2)
+    log.register_secret(values.get("password"))
+    form = etree.Element("doc")
+    node = etree.SubElement(form, "processingmodule")
+    for name, value in values.items():
+        etree.SubElement(node, name).text = value
+    url = (values.get("url") or "").strip() or "the live URL"
+    return _check(form, url, values.get("username", ""), where)
+
+
+def _module_settings(module_id: int) -> tuple[dict[str, str], str]:
+    from pmenomssl.billing import BillingGateway
+    from pmenomssl.handlers.enomssl import settings
+
+    with BillingGateway(config.mgr_root()) as billing:
+        module = billing.module(module_id)
+        params = billing.module_params(module_id)
+    names = (settings.PARAM_URL, settings.PARAM_USERNAME, settings.PARAM_PASSWORD)
+    values = {name: params.get(name, "") for name in names}
+    return values, f"processing module {module.id} {module.name!r} ({module.module})"
+
+
+def _password(path: str | None) -> str | None:
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().rstrip("\r\n")
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty():
+        return getpass.getpass("ENOM password or API token: ")
+    return None
+
+
+def _check(form: etree._Element, url: str, username: str, where: str) -> int:
+    from pmenomssl.handlers.enomssl import account, products
+
+    root = config.mgr_root()
+    keep_cache = var_writable(root)
+    with tempfile.TemporaryDirectory(prefix="pmenomssl-check-") as scratch:
+        # Outside a BILLmanager host the product list goes to a scratch root, not /usr/local.
+        ctx_root = root if keep_cache else Path(scratch)
+        ctx = operator_context("check_connection", document=form, root=ctx_root)
+        with Progress(f"asking ENOM at {url}"):
+            try:
+                account.check_connection(ctx)
+            except ModuleError as exc:
+                failure: ModuleError | None = exc
+            else:
+                failure = None
+        if failure is not None:
+            logger.error("check of %s failed: %s (%s)", where, failure.desc, failure.error_type)
+            print(wrapped(f"{failure.desc}", f"FAILED ({where}): "))
+            return 1
+        cache = products.load_cache(products.cache_path(ctx_root, ctx.module_name))
+    logger.info("check of %s: ENOM accepts the connection", where)
+    print(wrapped(f"OK: ENOM accepts the login {username!r} at {url} ({where})."))
+    if cache is not None and keep_cache:
+        where_cached = products.cache_path(root, ctx.module_name)
+        print(f"    Product list refreshed: {len(cache.products)} products in {where_cached}.")
+    return 0

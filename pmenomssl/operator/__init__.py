@@ -1,0 +1,1 @@
+"""Installing the module into BILLmanager and checking an installation (operator tools)."""
