@@ -44,13 +44,24 @@ _CORE_TO_PYTHON = {
 }
 
 REDACTED = "***"
-_PEM_PRIVATE_KEY = re.compile(
-    r"-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?(-----END \1PRIVATE KEY-----|$)", re.DOTALL
+_PEM_PATTERN = r"-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?(-----END \1PRIVATE KEY-----|$)"
+_FIELD_PATTERN = (
+    r"(?i)\b(pw|passwd|password|token|dbpassword|apikey|api_key)"
+    r"(\s*[=:]\s*|\"\s*:\s*\")([^\s&\"',;<]+)"
 )
-_SECRET_FIELD = re.compile(
-    r"(?i)\b(pw|passwd|password|token|dbpassword|apikey|api_key)(\s*[=:]\s*|\"\s*:\s*\")([^\s&\"',;<]+)"
-)
-_SECRET_XML = re.compile(r"(?is)<(pw|passwd|password|token|dbpassword)>(.*?)</\1>")
+_XML_PATTERN = r"(?is)<(pw|passwd|password|token|dbpassword)>(.*?)</\1>"
+# Every match of the two patterns above contains one of these (lower-cased ASCII text): text
+# without any is left alone, so most lines never compile the patterns (start-up time, issue 7).
+_SECRET_KEYWORDS = ("pw", "passw", "token", "apikey", "api_key")
+_patterns: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(source: str) -> re.Pattern[str]:
+    compiled = _patterns.get(source)
+    if compiled is None:
+        compiled = _patterns[source] = re.compile(source, re.DOTALL)
+    return compiled
+
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -67,9 +78,13 @@ def register_secret(value: str | None) -> None:
 
 def redact(text: str) -> str:
     """Remove every known secret and every secret-looking field from `text`."""
-    text = _PEM_PRIVATE_KEY.sub("[private key redacted]", text)
-    text = _SECRET_XML.sub(lambda m: f"<{m.group(1)}>{REDACTED}</{m.group(1)}>", text)
-    text = _SECRET_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    if "PRIVATE KEY-----" in text:
+        text = _pattern(_PEM_PATTERN).sub("[private key redacted]", text)
+    lower = text.lower()
+    if not text.isascii() or any(word in lower for word in _SECRET_KEYWORDS):
+        xml, fields = _pattern(_XML_PATTERN), _pattern(_FIELD_PATTERN)
+        text = xml.sub(lambda m: f"<{m.group(1)}>{REDACTED}</{m.group(1)}>", text)
+        text = fields.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     with _secrets_lock:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:

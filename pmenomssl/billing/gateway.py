@@ -495,6 +495,12 @@ class BillingGateway:
             args.append(itemtype)
         return [self._item_from_row(r) for r in self._query(sql + " ORDER BY i.id", *args)]
 
+    # `{marks}` becomes one `%s` per name: only the number of placeholders is formatted in.
+    _MODULE_ITEM_PARAMS_SQL = (
+        "SELECT ip.item, ip.intname, ip.value FROM itemparam ip JOIN item i ON i.id = ip.item"
+        " WHERE i.processingmodule = %s AND ip.intname IN ({marks}) ORDER BY ip.id"
+    )
+
     def module_item_params(self, module_id: int, names: Sequence[str]) -> dict[int, dict[str, str]]:
         """The plain params `names` of every item of a processing module, in one query.
 
@@ -503,12 +509,8 @@ class BillingGateway:
         """
         if not names:
             return {}
-        marks = ", ".join(["%s"] * len(names))  # placeholders only; every value is bound
-        sql = (
-            "SELECT ip.item, ip.intname, ip.value FROM itemparam ip JOIN item i ON i.id = ip.item"
-            " WHERE i.processingmodule = %s AND ip.intname IN (" + marks + ") ORDER BY ip.id"
-        )
-        rows = self._query(sql, module_id, *names)
+        marks = ", ".join(["%s"] * len(names))  # every value is bound
+        rows = self._query(self._MODULE_ITEM_PARAMS_SQL.format(marks=marks), module_id, *names)
         result: dict[int, dict[str, str]] = {}
         for row in rows:
             name, value = _as_str(row["intname"]), _as_str(row["value"])

@@ -42,16 +42,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     from pmenomssl import log as modlog
-    from pmenomssl.operator.doctor import diagnose
+    from pmenomssl.operator.doctor import diagnose, log_usable
 
     root = Path(args.root) if args.root is not None else config.mgr_root()
     name = args.name or os.environ.get("PMENOMSSL_NAME") or config.DEFAULT_MODULE_NAME
     # The layers below read the root and name from the environment (config).
     os.environ["PMENOMSSL_MGR_ROOT"] = str(root)
     os.environ["PMENOMSSL_NAME"] = name
-    var = root / "var"
-    if var.is_dir() and os.access(var, os.W_OK):
-        modlog.setup(name, var / f"{name}.log")
+    log_file = root / "var" / f"{name}.log"
+    if log_usable(log_file):
+        modlog.setup(name, log_file)
     else:  # the `log` check reports it; nothing reaches the terminal but the check lines
         package_logger = logging.getLogger("pmenomssl")
         package_logger.addHandler(logging.NullHandler())

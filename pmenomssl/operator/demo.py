@@ -544,7 +544,8 @@ class Demo:
         self.say(f"DEMO FAILED at step {self.step_number} ({self.current_step}): {what}")
         if detail:
             for line in detail.splitlines():
-                self.say(f"    {line}")
+                for part in textwrap.wrap(line, WIDTH - 4) or [""]:
+                    self.say(f"    {part}")
         if self.standin is not None:
             log = self.standin.log_path(MODULE_NAME)
             with contextlib.suppress(OSError):

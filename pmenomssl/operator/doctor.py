@@ -63,6 +63,13 @@ class _State:
     enom_ok: int = 0
 
 
+def log_usable(path: Path) -> bool:
+    """The module could append to its log file at `path`."""
+    if path.exists():
+        return path.is_file() and os.access(path, os.W_OK)
+    return path.parent.is_dir() and os.access(path.parent, os.W_OK)
+
+
 def _install_cmd(layout: Layout) -> str:
     return f"pmenomssl install --root {layout.root} --name {layout.name}"
 
@@ -257,6 +264,8 @@ class Doctor:
         var = self.layout.root / "var"
         path = var / f"{self.layout.name}.log"
         if path.exists():
+            if not path.is_file():
+                return Check("log", FAIL, f"{path} is not a regular file.", f"remove {path}")
             if os.access(path, os.W_OK):
                 return Check("log", OK, f"{path} is writable.")
             return Check("log", FAIL, f"{path} is not writable.", f"chown root {path}")

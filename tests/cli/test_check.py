@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import select
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from lxml import etree
@@ -109,17 +115,60 @@ def test_a_module_that_does_not_exist(cli: Cli) -> None:
 
 
 def test_no_password_and_no_terminal_is_a_usage_error(cli: Cli) -> None:
-    status, out, err = _by_hand(cli, "")
+    status, _, err = _by_hand(cli, "")
     assert status == 2
     assert "no password" in err and "PMENOMSSL_PASSWORD" in err
     assert cli.sandbox.calls["GetBalance"] == 0
 
 
 def test_a_password_argument_does_not_exist(cli: Cli) -> None:
-    result = cli.run(
-        "check", "--url", cli.sandbox.url, "--username", "x", "--password", PASSWORD
-    )
+    result = cli.run("check", "--url", cli.sandbox.url, "--username", "x", "--password", PASSWORD)
     assert result.returncode == 2
     assert "does not exist: a password on the command line" in result.stderr
     assert PASSWORD not in result.stdout + result.stderr
     assert cli.sandbox.calls["GetBalance"] == 0
+
+
+def test_password_from_the_prompt_is_not_echoed(cli: Cli) -> None:
+    """stdin on a terminal (and no controlling one to open): getpass asks, echo off."""
+    argv = [sys.executable, "-m", "pmenomssl", "check", "--url", cli.sandbox.url]
+    argv += ["--username", cli.sandbox.uid]
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            argv,
+            env=cli.env(),
+            cwd=str(cli.workdir),
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # no /dev/tty: getpass uses the terminal on stdin
+        )
+        os.close(slave)
+        assert proc.stderr is not None
+        prompt = b""
+        deadline = time.monotonic() + 30
+        while b"API token:" not in prompt and time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stderr], [], [], 0.2)
+            if ready:
+                chunk = os.read(proc.stderr.fileno(), 1024)
+                assert chunk, "the check ended before asking for the password"
+                prompt += chunk
+        os.write(master, PASSWORD.encode() + b"\n")
+        out, err = proc.communicate(timeout=60)
+        echoed = b""
+        while select.select([master], [], [], 0)[0]:
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            echoed += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, (out, err)
+    assert prompt.startswith(b"ENOM password or API token:")
+    assert b"OK: ENOM accepts" in out
+    assert PASSWORD.encode() not in prompt + out + err + echoed
+    _assert_secret_kept(cli)

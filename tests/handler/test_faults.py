@@ -37,7 +37,7 @@ class Fault:
         return f"{self.command}-{self.kind}"
 
 
-TIMEOUT_ENV = {"PMENOMSSL_DEADLINE": "1"}  # the answer is lost: the deadline ends the run
+TIMEOUT_ENV = {"PMENOMSSL_DEADLINE": "3"}  # the answer is lost: the deadline ends the run
 
 OPEN_FAULTS = [
     Fault("GetBalance", "http_500", times=3),
@@ -47,7 +47,7 @@ OPEN_FAULTS = [
     Fault("PurchaseServices", "http_500"),
     Fault("PurchaseServices", "truncated"),
     Fault("PurchaseServices", "done_missing"),
-    Fault("PurchaseServices", "delay", seconds=7, env=TIMEOUT_ENV),
+    Fault("PurchaseServices", "delay", seconds=10, env=TIMEOUT_ENV),
     Fault("CertConfigureCert", "reset_after"),
     Fault("CertConfigureCert", "http_500"),
     Fault("CertConfigureCert", "truncated"),
@@ -87,7 +87,10 @@ def test_open_survives_a_fault_in_every_step(world: World, fault: Fault) -> None
     item = world.order("rapidssl", "fault.example.com")
     fault.arm(world)
     first = world.run("open", item, env=fault.env)
-    assert world.sandbox.faults.fired, "the fault never fired"
+    assert world.sandbox.calls[fault.command] >= 1, world.log_tail()
+    if fault.kind == "delay":  # the purchase was charged, its answer never read
+        assert first.returncode == 1 and len(world.sandbox.purchases) == 1
+        assert world.params(item).get("enom_cert_id", "") == ""
     assert b"Traceback" not in first.stdout + first.stderr
     if first.returncode != 0:  # some faults are survived within the run (a lost purchase answer)
         rerun_until_done(world, "open", item)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec, TemplateSpec
-from pmenomssl.handlers.enomssl import products, settings
+from pmenomssl.handlers.enomssl import settings
 from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class EnomSslHandler(Handler):
 
     def templates(self) -> Sequence[TemplateSpec]:
         from pmenomssl import config
+        from pmenomssl.handlers.enomssl import products
 
         cache = products.load_cache(products.cache_path(config.mgr_root(), config.module_name()))
         return [

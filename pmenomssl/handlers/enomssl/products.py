@@ -20,18 +20,17 @@ Imports nothing heavy: `features` reads this module at every panel start.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
-# `record`, not dataclasses, and no typing/decimal/tempfile at import: `features` imports
-# this module at every panel start (issue 7).
+# `record`, not dataclasses, and json/datetime/decimal/tempfile only where used: `features`
+# imports this module at every panel start (issue 7).
 from pmenomssl.records import TYPE_CHECKING, record
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from decimal import Decimal
 
 logger = logging.getLogger(__name__)
@@ -203,6 +202,8 @@ class ProductCache:
     products: tuple[OfferedProduct, ...]
 
     def age_seconds(self, now: datetime | None = None) -> float:
+        from datetime import datetime, timezone
+
         current = now or datetime.now(timezone.utc)
         return (current - self.updated).total_seconds()
 
@@ -220,6 +221,9 @@ def cache_path(root: Path, module_name: str) -> Path:
 
 def load_cache(path: Path) -> ProductCache | None:
     """The cached product list, or None when there is none or it is unreadable."""
+    import json
+    from datetime import datetime, timezone
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         updated = datetime.fromisoformat(str(data["updated"]))
@@ -257,7 +261,9 @@ def _offered_from_json(raw: dict[str, object]) -> OfferedProduct:
 
 def save_cache(path: Path, products: Iterable[OfferedProduct]) -> ProductCache:
     """Write the cache atomically (a concurrent `features` never reads half a file)."""
+    import json
     import tempfile
+    from datetime import datetime, timezone
 
     cache = ProductCache(
         updated=datetime.now(timezone.utc).replace(microsecond=0), products=tuple(products)

@@ -1,0 +1,252 @@
+"""The performance benchmark of issue 7: one command, one table.
+
+    python -m bench            # the full run (10,000 certificates for the bulk sync)
+    python -m bench --quick    # CI's setting (500 certificates, fewer start-up rounds)
+    python bench/run.py [--quick]
+
+The BILLmanager stand-in uses the MariaDB/MySQL server of PMENOMSSL_TEST_DB (default
+mysql://root@127.0.0.1:3306) in a throw-away database, or SQLite when no server answers.
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import measure
+
+MIB = 1024
+MEMORY_LIMIT_KIB = 64 * MIB
+STARTUP_RATIO = 2.0
+BULK_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    value: str
+    target: str
+    ok: bool
+
+
+@contextlib.contextmanager
+def world_for_bench() -> Iterator[measure.World]:
+    """A stand-in (MariaDB when available, else SQLite) and a sandbox, removed afterwards."""
+    from pmenomssl import billing
+    from pmenomssl.sandbox.billmanager import StandIn, StoreConfig, server_available
+    from pmenomssl.sandbox.billmanager.store import unique_database_name
+    from pmenomssl.sandbox.enom import EnomSandbox
+
+    url = os.environ.get("PMENOMSSL_TEST_DB") or "mysql://root@127.0.0.1:3306"
+    server = StoreConfig.from_url(url)
+    db: str | StoreConfig = "sqlite"
+    if server_available(server) is None:
+        db = server.with_database(unique_database_name("pmenomssl_bench"))
+    billing.clear_caches()
+    with tempfile.TemporaryDirectory(prefix="pmenomssl-bench-") as tmp:
+        standin = StandIn.create(Path(tmp) / "mgr5", db=db, debug_level=6)
+        try:
+            with EnomSandbox(uid="bench", balance=Decimal("100000.00")) as sandbox:
+                yield measure.World.create(standin, sandbox)
+        finally:
+            standin.drop()
+
+
+def _calls(calls: dict[str, int]) -> str:
+    return f"{sum(calls.values())} ({', '.join(f'{k} {v}' for k, v in sorted(calls.items()))})"
+
+
+def _mgrctl(calls: list[str]) -> str:
+    return f"{len(calls)} ({', '.join(calls)})" if calls else "0"
+
+
+def startup_rows(result: measure.Startup) -> list[Row]:
+    base = result.baseline_ms
+    return [
+        Row("python3 -c pass (baseline, median)", f"{base:.0f} ms", "-", True),
+        Row(
+            "features start-up (median)",
+            f"{result.features_ms:.0f} ms = {result.features_ratio:.2f}x",
+            f"<= {STARTUP_RATIO:g}x",
+            result.features_ratio <= STARTUP_RATIO,
+        ),
+        Row(
+            "approver start-up (median)",
+            f"{result.approver_ms:.0f} ms = {result.approver_ratio:.2f}x",
+            f"<= {STARTUP_RATIO:g}x",
+            result.approver_ratio <= STARTUP_RATIO,
+        ),
+    ]
+
+
+def economy_rows(eco: measure.Economy) -> list[Row]:
+    writes = measure.Economy.writes
+    sync_ok = sum(eco.sync_unchanged_enom.values()) == 1 and not writes(eco.sync_unchanged_mgrctl)
+    pending_ok = sum(eco.sync_pending_enom.values()) == 1 and not writes(eco.sync_pending_mgrctl)
+    return [
+        Row(
+            "open DV, no product cache: ENOM calls",
+            _calls(eco.open_enom),
+            "<= 5",
+            sum(eco.open_enom.values()) <= 5,
+        ),
+        Row(
+            "open DV, no product cache: mgrctl calls",
+            _mgrctl(eco.open_mgrctl),
+            "<= 6",
+            len(eco.open_mgrctl) <= 6,
+        ),
+        Row(
+            "open DV, product cache: ENOM calls",
+            _calls(eco.open_warm_enom),
+            "<= 5",
+            sum(eco.open_warm_enom.values()) <= 5,
+        ),
+        Row(
+            "open DV, product cache: mgrctl calls",
+            _mgrctl(eco.open_warm_mgrctl),
+            "<= 6",
+            len(eco.open_warm_mgrctl) <= 6,
+        ),
+        Row(
+            "sync_item unchanged (issued): ENOM / mgrctl writes",
+            f"{_calls(eco.sync_unchanged_enom)} / {_mgrctl(writes(eco.sync_unchanged_mgrctl))}",
+            "1 / 0",
+            sync_ok,
+        ),
+        Row(
+            "sync_item unchanged (pending): ENOM / mgrctl writes",
+            f"{_calls(eco.sync_pending_enom)} / {_mgrctl(writes(eco.sync_pending_mgrctl))}",
+            "1 / 0",
+            pending_ok,
+        ),
+        Row(
+            "getbalance --module: ENOM calls",
+            _calls(eco.getbalance_enom),
+            "1",
+            sum(eco.getbalance_enom.values()) == 1,
+        ),
+    ]
+
+
+def bulk_rows(result: measure.Bulk) -> list[Row]:
+    calls = sum(result.enom_calls.values())
+    again = sum(result.again_enom_calls.values())
+    n = result.certificates
+    return [
+        Row(
+            f"sync --all, {n} certificates, {result.changed} changed: time",
+            f"{result.seconds:.1f} s",
+            f"< {BULK_SECONDS:g} s" if n >= 10_000 else f"< {BULK_SECONDS:g} s at 10,000",
+            result.seconds < BULK_SECONDS,
+        ),
+        Row(
+            "sync --all: ENOM calls",
+            _calls(result.enom_calls),
+            f"<= {result.pages} + {result.changed} = {result.call_budget}",
+            calls <= result.call_budget,
+        ),
+        Row(
+            "sync --all: mgrctl writes (changed items only)",
+            str(len(result.mgrctl_writes)),
+            "only for changed",
+            result.changed_ok and len(result.mgrctl_writes) > 0,
+        ),
+        Row(
+            "sync --all again (nothing changed): ENOM calls / writes",
+            f"{again} / {len(result.again_mgrctl_writes)} ({result.again_seconds:.1f} s)",
+            f"{result.pages} / 0",
+            again == result.pages and not result.again_mgrctl_writes,
+        ),
+        Row(
+            "sync_item after sync --all: mgrctl writes",
+            str(sum(len(w) for w in result.sync_item_after.values())),
+            "0 (same effects)",
+            not any(result.sync_item_after.values()),
+        ),
+    ]
+
+
+def memory_rows(peaks: dict[str, int], baseline_kib: int) -> list[Row]:
+    rows = [
+        Row("peak RSS: python3 -c pass (reference)", f"{baseline_kib / MIB:.1f} MiB", "-", True)
+    ]
+    for name in ("features", "approver", "open", "sync_item", "getbalance", "sync --all"):
+        if name in peaks:
+            kib = peaks[name]
+            rows.append(
+                Row(
+                    f"peak RSS: {name}",
+                    f"{kib / MIB:.1f} MiB",
+                    "<= 64 MiB",
+                    kib <= MEMORY_LIMIT_KIB,
+                )
+            )
+    return rows
+
+
+def table(rows: list[Row], info: dict[str, str]) -> str:
+    widths = [
+        max(len("figure"), *(len(r.figure) for r in rows)),
+        max(len("value"), *(len(r.value) for r in rows)),
+        max(len("target"), *(len(r.target) for r in rows)),
+    ]
+    lines = [
+        f"machine: {info['cpu']}, {info['cores']} cores, {info['python']}, {info['system']}",
+        "",
+        f"| {'figure'.ljust(widths[0])} | {'value'.ljust(widths[1])} | "
+        f"{'target'.ljust(widths[2])} | result |",
+        f"|{'-' * (widths[0] + 2)}|{'-' * (widths[1] + 2)}|{'-' * (widths[2] + 2)}|--------|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.figure.ljust(widths[0])} | {r.value.ljust(widths[1])} | "
+            f"{r.target.ljust(widths[2])} | {'pass' if r.ok else 'FAIL'}   |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI setting: 500 certificates")
+    parser.add_argument("--certs", type=int, help="certificates for the bulk sync")
+    parser.add_argument("--changed", type=int, help="certificates that changed (default N/200)")
+    parser.add_argument("--rounds", type=int, help="start-up runs per command (median)")
+    args = parser.parse_args(argv)
+    n = args.certs or (500 if args.quick else 10_000)
+    changed = args.changed if args.changed is not None else max(3, n // 200)
+    rounds = args.rounds or (7 if args.quick else 21)
+
+    started = time.monotonic()
+    say = sys.stderr.write
+    say(f"start-up: {rounds} rounds...\n")
+    start = measure.startup(rounds=rounds)
+    rows = startup_rows(start)
+    peaks = {"features": start.features_rss_kib, "approver": start.approver_rss_kib}
+    with world_for_bench() as world:
+        say("API economy: open, sync_item, getbalance...\n")
+        rows += economy_rows(measure.economy(world))
+        say(f"bulk: seeding {n} certificates, {changed} changed, sync --all...\n")
+        rows += bulk_rows(measure.bulk(world, n, changed))
+        for name, kib in world.peak_rss_kib.items():
+            peaks[name] = max(peaks.get(name, 0), kib)
+    rows += memory_rows(peaks, start.baseline_rss_kib)
+    print(table(rows, measure.machine()))
+    say(f"benchmark took {time.monotonic() - started:.0f} s\n")
+    return 0 if all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

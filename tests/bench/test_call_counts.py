@@ -1,0 +1,58 @@
+"""The exact call-count targets of issue 7, with the benchmark's own measuring code (CI's quick
+setting: a few hundred certificates). Timing and memory are reported by `python -m bench`, never
+asserted here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from bench import measure
+from pmenomssl.sandbox.billmanager import StandIn
+from pmenomssl.sandbox.enom import EnomSandbox
+
+QUICK_CERTIFICATES = 500
+QUICK_CHANGED = 6
+
+
+@pytest.fixture
+def world(standin: StandIn) -> Iterator[measure.World]:
+    with EnomSandbox(uid="bench", balance=Decimal("100000.00")) as sandbox:
+        yield measure.World.create(standin, sandbox)
+
+
+def test_open_sync_item_and_getbalance_stay_within_their_call_budgets(
+    world: measure.World,
+) -> None:
+    eco = measure.economy(world)
+    # open of a DV certificate: at most 5 ENOM and 6 mgrctl calls (paramlist counts).
+    assert sum(eco.open_enom.values()) <= 5, eco.open_enom
+    assert eco.open_enom["PurchaseServices"] == 1
+    assert len(eco.open_mgrctl) <= 6, eco.open_mgrctl
+    assert sum(eco.open_warm_enom.values()) <= 5, eco.open_warm_enom
+    assert len(eco.open_warm_mgrctl) <= 6, eco.open_warm_mgrctl
+    # sync_item on an unchanged certificate: exactly one ENOM call, no mgrctl write.
+    assert eco.sync_unchanged_enom == {"CertGetCertDetail": 1}
+    assert measure.Economy.writes(eco.sync_unchanged_mgrctl) == []
+    assert eco.sync_pending_enom == {"CertGetCertDetail": 1}
+    assert measure.Economy.writes(eco.sync_pending_mgrctl) == []
+    # getbalance: one ENOM call.
+    assert eco.getbalance_enom == {"GetBalance": 1}
+
+
+def test_bulk_sync_lists_pages_and_details_only_changed_certificates(
+    world: measure.World,
+) -> None:
+    result = measure.bulk(world, QUICK_CERTIFICATES, QUICK_CHANGED)
+    pages = -(-QUICK_CERTIFICATES // measure.PAGE_SIZE)
+    assert result.enom_calls == {"CertGetCerts": pages, "CertGetCertDetail": QUICK_CHANGED}
+    assert sum(result.enom_calls.values()) <= result.call_budget
+    # The changed certificates got sync_item's effects, and only they got writes...
+    assert result.changed_ok
+    assert result.mgrctl_writes
+    # ...so a second run finds nothing to do, and sync_item agrees.
+    assert result.again_enom_calls == {"CertGetCerts": pages}
+    assert result.again_mgrctl_writes == []
+    assert result.sync_item_after and not any(result.sync_item_after.values())
