@@ -309,6 +309,14 @@ class World:
     def mgrctl_writes(self) -> list[str]:
         return [f for f in self.mgrctl_calls() if f not in MGRCTL_READS]
 
+    def written_items(self) -> set[int]:
+        """The items (elid) the mgrctl writes so far were about."""
+        return {
+            int(str(r["params"].get("elid", "0")))
+            for r in self.standin.journal()
+            if r["func"] not in MGRCTL_READS and str(r["params"].get("elid", "")).isdigit()
+        }
+
     def order(self, domain: str, template: str = "rapidssl") -> int:
         from pmenomssl.ssl import generate_key_and_csr
 
@@ -393,7 +401,8 @@ def economy(world: World) -> Economy:
 
 @dataclass
 class Bulk:
-    certificates: int
+    certificates: int  # seeded for the module
+    account_certificates: int  # all certificates the ENOM account lists (CertGetCerts pages)
     changed: int
     page_size: int
     seconds: float
@@ -406,15 +415,17 @@ class Bulk:
     # item -> what a separate sync_item run wrote afterwards (must be nothing)
     sync_item_after: dict[int, list[str]]
     changed_ok: bool
+    # every item a write of the first run was about was one of the changed items
+    writes_only_changed: bool
     max_rss_kib: int
 
     @property
-    def call_budget(self) -> int:
-        return math.ceil(self.certificates / self.page_size) + self.changed
+    def pages(self) -> int:
+        return math.ceil(self.account_certificates / self.page_size)
 
     @property
-    def pages(self) -> int:
-        return math.ceil(self.certificates / self.page_size)
+    def call_budget(self) -> int:
+        return self.pages + self.changed
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -519,6 +530,7 @@ def bulk(world: World, n: int, changed: int, check_items: int = 3) -> Bulk:
     first = world.run("sync", "--all", "--module", str(world.module), label="sync --all")
     first.check()
     enom, writes = world.enom_calls(), world.mgrctl_writes()
+    only_changed = world.written_items() <= set(changes)
     applied = _changes_applied(world, changes, items)
 
     world.reset_counts()
@@ -533,6 +545,7 @@ def bulk(world: World, n: int, changed: int, check_items: int = 3) -> Bulk:
         after[item_id] = world.mgrctl_writes()
     return Bulk(
         certificates=n,
+        account_certificates=len(world.sandbox.state.certs),
         changed=len(changes),
         page_size=PAGE_SIZE,
         seconds=first.seconds,
@@ -543,5 +556,6 @@ def bulk(world: World, n: int, changed: int, check_items: int = 3) -> Bulk:
         again_mgrctl_writes=again_writes,
         sync_item_after=after,
         changed_ok=applied,
+        writes_only_changed=only_changed,
         max_rss_kib=max(first.max_rss_kib, again.max_rss_kib),
     )

@@ -162,7 +162,7 @@ def bulk_rows(result: measure.Bulk) -> list[Row]:
             "sync --all: mgrctl writes (changed items only)",
             str(len(result.mgrctl_writes)),
             "only for changed",
-            result.changed_ok and len(result.mgrctl_writes) > 0,
+            result.changed_ok and result.writes_only_changed and len(result.mgrctl_writes) > 0,
         ),
         Row(
             "sync --all again (nothing changed): ENOM calls / writes",
@@ -180,9 +180,10 @@ def bulk_rows(result: measure.Bulk) -> list[Row]:
 
 
 def memory_rows(peaks: dict[str, int], baseline_kib: int) -> list[Row]:
-    rows = [
-        Row("peak RSS: python3 -c pass (reference)", f"{baseline_kib / MIB:.1f} MiB", "-", True)
-    ]
+    rows = []
+    if baseline_kib:
+        reference = f"{baseline_kib / MIB:.1f} MiB"
+        rows.append(Row("peak RSS: python3 -c pass (reference)", reference, "-", True))
     for name in ("features", "approver", "open", "sync_item", "getbalance", "sync --all"):
         if name in peaks:
             kib = peaks[name]
@@ -224,25 +225,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--certs", type=int, help="certificates for the bulk sync")
     parser.add_argument("--changed", type=int, help="certificates that changed (default N/200)")
     parser.add_argument("--rounds", type=int, help="start-up runs per command (median)")
+    parser.add_argument(
+        "--only",
+        choices=("startup", "economy", "bulk"),
+        action="append",
+        help="run only these parts (repeatable; default all)",
+    )
     args = parser.parse_args(argv)
     n = args.certs or (500 if args.quick else 10_000)
     changed = args.changed if args.changed is not None else max(3, n // 200)
     rounds = args.rounds or (7 if args.quick else 21)
 
+    parts = set(args.only or ("startup", "economy", "bulk"))
+
     started = time.monotonic()
     say = sys.stderr.write
-    say(f"start-up: {rounds} rounds...\n")
-    start = measure.startup(rounds=rounds)
-    rows = startup_rows(start)
-    peaks = {"features": start.features_rss_kib, "approver": start.approver_rss_kib}
-    with world_for_bench() as world:
-        say("API economy: open, sync_item, getbalance...\n")
-        rows += economy_rows(measure.economy(world))
-        say(f"bulk: seeding {n} certificates, {changed} changed, sync --all...\n")
-        rows += bulk_rows(measure.bulk(world, n, changed))
-        for name, kib in world.peak_rss_kib.items():
-            peaks[name] = max(peaks.get(name, 0), kib)
-    rows += memory_rows(peaks, start.baseline_rss_kib)
+    rows: list[Row] = []
+    peaks: dict[str, int] = {}
+    baseline_kib = 0
+    if "startup" in parts:
+        say(f"start-up: {rounds} rounds...\n")
+        start = measure.startup(rounds=rounds)
+        rows += startup_rows(start)
+        peaks.update(features=start.features_rss_kib, approver=start.approver_rss_kib)
+        baseline_kib = start.baseline_rss_kib
+    if parts & {"economy", "bulk"}:
+        with world_for_bench() as world:
+            if "economy" in parts:
+                say("API economy: open, sync_item, getbalance...\n")
+                rows += economy_rows(measure.economy(world))
+            if "bulk" in parts:
+                say(f"bulk: seeding {n} certificates, {changed} changed, sync --all...\n")
+                rows += bulk_rows(measure.bulk(world, n, changed))
+            for name, kib in world.peak_rss_kib.items():
+                peaks[name] = max(peaks.get(name, 0), kib)
+    rows += memory_rows(peaks, baseline_kib)
     print(table(rows, measure.machine()))
     say(f"benchmark took {time.monotonic() - started:.0f} s\n")
     return 0 if all(r.ok for r in rows) else 1

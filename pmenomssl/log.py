@@ -66,7 +66,8 @@ def _pattern(source: str) -> re.Pattern[str]:
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 _tail: collections.deque[str] = collections.deque(maxlen=100)
-_context = ""
+_context = ""  # the main thread's; a worker thread that sets its own keeps it in _local
+_local = threading.local()
 
 
 def register_secret(value: str | None) -> None:
@@ -98,7 +99,8 @@ def set_context(
     runningoperation: int | None = None,
     module: int | None = None,
 ) -> None:
-    """Tag every following line with the command and the objects it works on."""
+    """Tag every following line with the command and the objects it works on (lines of this
+    thread only, when called from another thread than the main one: bulk sync's workers)."""
     global _context
     parts = [command] if command else []
     if item is not None:
@@ -107,7 +109,10 @@ def set_context(
         parts.append(f"module={module}")
     if runningoperation is not None:
         parts.append(f"ro={runningoperation}")
-    _context = " ".join(parts)
+    if threading.current_thread() is threading.main_thread():
+        _context = " ".join(parts)
+    else:
+        _local.context = " ".join(parts)
 
 
 def tail() -> list[str]:
@@ -153,7 +158,9 @@ class _LineFormatter(logging.Formatter):
         message = record.getMessage()
         if record.exc_info:
             message = f"{message}\n{self.formatException(record.exc_info)}"
-        context = f"[{_context}] " if _context else ""
+        tag = getattr(_local, "context", None)
+        tag = _context if tag is None else tag
+        context = f"[{tag}] " if tag else ""
         text = redact(f"{context}{message}")
         # One record is one line: continuation lines are indented so grep by item still works.
         text = text.replace("\n", "\n    ")

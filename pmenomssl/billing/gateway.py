@@ -495,28 +495,54 @@ class BillingGateway:
             args.append(itemtype)
         return [self._item_from_row(r) for r in self._query(sql + " ORDER BY i.id", *args)]
 
-    # `{marks}` becomes one `%s` per name: only the number of placeholders is formatted in.
-    _MODULE_ITEM_PARAMS_SQL = (
-        "SELECT ip.item, ip.intname, ip.value FROM itemparam ip JOIN item i ON i.id = ip.item"
-        " WHERE i.processingmodule = %s AND ip.intname IN ({marks}) ORDER BY ip.id"
+    # Bulk reads (`pmenomssl sync --all`): few columns, and params in chunks of item ids, so
+    # thousands of items never sit in memory as full rows. `{marks}` becomes one `%s` per
+    # value: only the number of placeholders is formatted into the SQL.
+    _ITEMS_PARAMS_SQL = (
+        "SELECT item, intname, value FROM itemparam"
+        " WHERE item IN ({items}) AND intname IN ({names}) ORDER BY id"
     )
+    BULK_CHUNK = 1000
 
-    def module_item_params(self, module_id: int, names: Sequence[str]) -> dict[int, dict[str, str]]:
-        """The plain params `names` of every item of a processing module, in one query.
+    def module_item_expiredates(
+        self, module_id: int, *, itemtype: str | None = None
+    ) -> dict[int, date | None]:
+        """item id -> expiredate of every item of a processing module (optionally one type)."""
+        sql = (
+            "SELECT i.id, i.expiredate FROM item i"
+            " LEFT JOIN pricelist p ON p.id = i.pricelist"
+            " LEFT JOIN itemtype it ON it.id = p.itemtype"
+            " WHERE i.processingmodule = %s"
+        )
+        args: list[object] = [module_id]
+        if itemtype is not None:
+            sql += " AND it.intname = %s"
+            args.append(itemtype)
+        rows = self._query(sql + " ORDER BY i.id", *args)
+        return {int(r["id"]): _as_date(r["expiredate"]) for r in rows}
 
-        For bulk work (`pmenomssl sync --all`): item -> {name: value}; items without any of
-        the params are absent. Crypted params are not read here (use `item_params`).
-        """
-        if not names:
-            return {}
-        marks = ", ".join(["%s"] * len(names))  # every value is bound
-        rows = self._query(self._MODULE_ITEM_PARAMS_SQL.format(marks=marks), module_id, *names)
+    def items_params(
+        self, item_ids: Sequence[int], names: Sequence[str]
+    ) -> dict[int, dict[str, str]]:
+        """The plain params `names` of many items: item -> {name: value}, one query per
+        BULK_CHUNK items; items without any of them are absent. Crypted params are not read
+        here (`item_params` reads them)."""
         result: dict[int, dict[str, str]] = {}
-        for row in rows:
-            name, value = _as_str(row["intname"]), _as_str(row["value"])
-            if is_secret_key(name):
-                log.register_secret(value)
-            result.setdefault(int(row["item"]), {})[name] = value
+        if not names:
+            return result
+        wanted = {name: name for name in names}  # one str object per name, not one per row
+        name_marks = ", ".join(["%s"] * len(names))
+        for start in range(0, len(item_ids), self.BULK_CHUNK):
+            chunk = item_ids[start : start + self.BULK_CHUNK]
+            sql = self._ITEMS_PARAMS_SQL.format(
+                items=", ".join(["%s"] * len(chunk)), names=name_marks
+            )
+            for row in self._query(sql, *chunk, *names):
+                name = wanted.get(_as_str(row["intname"]), _as_str(row["intname"]))
+                value = _as_str(row["value"])
+                if is_secret_key(name):
+                    log.register_secret(value)
+                result.setdefault(int(row["item"]), {})[name] = value
         return result
 
     def items_with_param(self, name: str, value: str) -> list[int]:

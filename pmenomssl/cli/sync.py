@@ -52,12 +52,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=positive_int,
         help="only processing module M (default: every active module of this name)",
     )
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=positive_int,
+        default=None,
+        help="sync up to N changed certificates at a time (default 4)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmenomssl sync --all`; return the exit status."""
     from pmenomssl.billing import BillingGateway
-    from pmenomssl.handlers.enomssl.bulk import sync_modules
+    from pmenomssl.handlers.enomssl.bulk import DEFAULT_WORKERS, sync_modules
     from pmenomssl.operator.progress import Progress
 
     start_log("sync --all", module=args.module)
@@ -91,7 +98,12 @@ def run(args: argparse.Namespace) -> int:
                 shown.advance(detail)
 
             results = sync_modules(
-                billing, module_ids, root=config.mgr_root(), module_name=name, progress=progress
+                billing,
+                module_ids,
+                root=config.mgr_root(),
+                module_name=name,
+                workers=args.jobs or DEFAULT_WORKERS,
+                progress=progress,
             )
     status = 0
     for result in results:

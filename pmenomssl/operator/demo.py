@@ -45,6 +45,7 @@ DEFAULT_DOMAIN = "shop.example.com"
 TEMPLATE = "rapidssl"  # a DV product: no organisation data, e-mail validation
 DEFAULT_LOG_COPY = Path("logs") / "pmenomssl-demo.log"
 SANDBOX_UID = "demo-reseller"
+DEMO_MODULE_TITLE = "ENOM SSL (demo)"
 SANDBOX_BALANCE = Decimal("500.00")
 # How far the sandbox's clock runs behind while the first certificate is ordered and issued.
 BACKDATE = timedelta(days=340)
@@ -246,7 +247,7 @@ class Demo:
             MODULE_NAME,
             params={"url": self.sandbox.url, "username": self.sandbox.uid},
             crypted_params={"password": self.sandbox.pw},
-            title="ENOM SSL (demo)",
+            title=DEMO_MODULE_TITLE,
         )
         self.say("pmenomssl demo: the whole lifecycle of an SSL certificate resold through ENOM,")
         self.say("run by the real module exactly as BILLmanager runs it. No network, no MySQL.")
@@ -259,8 +260,8 @@ class Demo:
         )
         self.say(f"  BILLmanager      stand-in at {self.root} (SQLite, a working mgrctl)")
         self.say(
-            f"                   processing module {self.module_id} {MODULE_NAME!r} connected "
-            "to the sandbox"
+            f"                   processing module {self.module_id} {DEMO_MODULE_TITLE!r} "
+            f"({MODULE_NAME}) connected to the sandbox"
         )
 
     def teardown(self) -> None:

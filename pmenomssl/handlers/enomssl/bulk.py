@@ -3,10 +3,12 @@
 BILLmanager's scheduled `sync_item` costs one process, one CertGetCertDetail and a database
 connection per certificate. For thousands of certificates this does the same work cheaply:
 
-1. BILLmanager's side in two queries (the module's items, and the params sync reads);
+1. BILLmanager's side in a few queries (the items' expiry dates, and in chunks the params
+   sync reads), never as full rows;
 2. ENOM's side from CertGetCerts pages (250 certificates a call);
 3. only where the two disagree, the item is synced exactly as `sync_item` does it
-   (`sync.sync_service`, sharing one ENOM client): one CertGetCertDetail and the writes.
+   (`sync.sync_service` under the item's lock, sharing one ENOM client, in a few worker
+   threads): one CertGetCertDetail and the writes.
 
 So a run costs ceil(certificates / 250) + (changed certificates) ENOM calls, and mgrctl writes
 only for the changed ones. "Changed" compares the listing with what sync_item last wrote:
@@ -25,11 +27,12 @@ certificate the listing does not show, are always synced (sync_item's renewal lo
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from pmenomssl import log as modlog
 from pmenomssl.errors import ModuleError
@@ -48,20 +51,23 @@ from pmenomssl.handlers.enomssl.order import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pmenomssl.billing import BillingGateway, Item
-    from pmenomssl.enom import CertSummary, EnomClient
+    from pmenomssl.billing import BillingGateway
+    from pmenomssl.enom import EnomClient
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 250  # CertGetCerts' maximum (enom-api.md, CertGetCerts PagingPageSize)
 EXPIRY_TOLERANCE_DAYS = 1
+# Changed items are synced by this many threads, each with its own database connection (the
+# work waits on mgrctl and ENOM, not on this process's CPU).
+DEFAULT_WORKERS = 4
 # How long a changed item waits for another run of the module (an open, a sync_item) to let go.
 ITEM_LOCK_WAIT_SECONDS = 10.0
 # Deadline of one item's sync (the same as BILLmanager's sync_item).
 ITEM_DEADLINE_SECONDS = 300.0
 ITEMTYPE = "certificate"
 
-# The params `needs_sync` reads, fetched for the whole module in one query.
+# The params `needs_sync` reads, fetched for the whole module in a few queries.
 COMPARED_PARAMS = (
     P.CERT_ID,
     P.SERVICE_STATUS,
@@ -70,6 +76,10 @@ COMPARED_PARAMS = (
     P.RENEWAL_INTENT,
     P.RENEWAL_CERT_ID,
 )
+
+# What the listing says about one certificate: (CertStatusID, expiration date). Plain tuples:
+# ten thousand of them must stay small.
+Listed = tuple[Optional[int], Optional[date]]
 
 
 @dataclass
@@ -89,14 +99,13 @@ class BulkResult:
         return not self.error and not self.failed
 
 
-def expected_status(summary: CertSummary) -> int:
+def expected_status(status_id: int | None) -> int:
     """The service_status sync_item writes for a certificate in this ENOM state."""
-    status = summary.status_id
-    if status in REFUNDED or status == REJECTED:
+    if status_id in REFUNDED or status_id == REJECTED:
         return STATUS_FAILED
-    if status == ISSUED:
+    if status_id == ISSUED:
         return STATUS_ISSUED
-    if status == AWAITING_CONFIGURATION:
+    if status_id == AWAITING_CONFIGURATION:
         return STATUS_REQUESTED
     return STATUS_ENROLLED
 
@@ -108,30 +117,29 @@ def _renewal_pending(params: Mapping[str, str]) -> bool:
     )
 
 
-def needs_sync(item: Item, params: Mapping[str, str], summary: CertSummary | None) -> bool:
+def needs_sync(expiredate: date | None, params: Mapping[str, str], listed: Listed | None) -> bool:
     """Whether ENOM's listing differs from what BILLmanager holds for the item."""
-    if summary is None or _renewal_pending(params):
+    if listed is None or _renewal_pending(params):
         return True
-    want = expected_status(summary)
+    status_id, expires = listed
+    want = expected_status(status_id)
     if (params.get(P.SERVICE_STATUS) or "").strip() != str(want):
         return True
     if want != STATUS_ISSUED:
         return False
     if not (params.get(P.OPENED) or "").strip():
         return True
-    expires = summary.expiration_date.date() if summary.expiration_date else None
-    if expires is None or item.expiredate is None:
-        return expires != item.expiredate
-    return _days_apart(expires, item.expiredate) > EXPIRY_TOLERANCE_DAYS
+    if expires is None or expiredate is None:
+        return expires != expiredate
+    return abs((expires - expiredate).days) > EXPIRY_TOLERANCE_DAYS
 
 
-def _days_apart(a: date, b: date) -> int:
-    return abs((a - b).days)
-
-
-def list_certificates(client: EnomClient) -> dict[str, CertSummary]:
+def list_certificates(client: EnomClient) -> dict[str, Listed]:
     """Every certificate of the ENOM account by CertID (one call per PAGE_SIZE)."""
-    return {c.cert_id: c for c in client.iter_certs(page_size=PAGE_SIZE, sort_by="CertID")}
+    return {
+        c.cert_id: (c.status_id, c.expiration_date.date() if c.expiration_date else None)
+        for c in client.iter_certs(page_size=PAGE_SIZE, sort_by="CertID")
+    }
 
 
 def sync_module(
@@ -140,6 +148,7 @@ def sync_module(
     *,
     root: Path,
     module_name: str,
+    workers: int = DEFAULT_WORKERS,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> BulkResult:
     """Bring every certificate item of `module_id` in line with ENOM (see the module doc)."""
@@ -148,10 +157,14 @@ def sync_module(
     started = time.monotonic()
     result = BulkResult(module_id)
     modlog.set_context("sync --all", module=module_id)
-    items = billing.module_items(module_id, itemtype=ITEMTYPE)
-    params = billing.module_item_params(module_id, COMPARED_PARAMS)
-    with_cert = [i for i in items if (params.get(i.id, {}).get(P.CERT_ID) or "").strip()]
-    result.items = len(with_cert)
+    expiredates = billing.module_item_expiredates(module_id, itemtype=ITEMTYPE)
+    params = billing.items_params(list(expiredates), COMPARED_PARAMS)
+    cert_ids = {
+        item_id: cert_id
+        for item_id, values in params.items()
+        if (cert_id := (values.get(P.CERT_ID) or "").strip())
+    }
+    result.items = len(cert_ids)
     connection = from_params(
         billing.module_params(module_id), where=f"processing module {module_id}"
     )
@@ -159,10 +172,11 @@ def sync_module(
         listed = list_certificates(client)
         result.listed = len(listed)
         todo = [
-            i.id
-            for i in with_cert
-            if needs_sync(i, params[i.id], listed.get(params[i.id][P.CERT_ID].strip()))
+            item_id
+            for item_id, cert_id in sorted(cert_ids.items())
+            if needs_sync(expiredates.get(item_id), params[item_id], listed.get(cert_id))
         ]
+        del listed, params, expiredates  # the big part is done with
         logger.info(
             "module %s: %s certificate items, %s certificates listed by ENOM, %s to sync",
             module_id,
@@ -170,13 +184,10 @@ def sync_module(
             result.listed,
             len(todo),
         )
-        for done, item_id in enumerate(todo, start=1):
-            if progress is not None:
-                progress(f"item {item_id}", done, len(todo))
-            problem = _sync_one(billing, client, item_id, module_id, root, module_name)
-            result.changed.append(item_id)
-            if problem:
-                result.failed[item_id] = problem
+        sync = _Syncer(billing, client, module_id, root, module_name)
+        problems = sync.run(todo, workers, progress)
+    result.changed = todo
+    result.failed = {item_id: problem for item_id, problem in problems.items() if problem}
     modlog.set_context("sync --all", module=module_id)
     result.seconds = time.monotonic() - started
     logger.info(
@@ -189,44 +200,97 @@ def sync_module(
     return result
 
 
-def _sync_one(
-    billing: BillingGateway,
-    client: EnomClient,
-    item_id: int,
-    module_id: int,
-    root: Path,
-    module_name: str,
-) -> str:
-    """sync_item for one item, under its lock; returns "" or what went wrong."""
-    from pmenomssl.handlers.base import Context
-    from pmenomssl.handlers.enomssl.service import Service
-    from pmenomssl.handlers.enomssl.sync import sync_service
-    from pmenomssl.protocol import limits
-    from pmenomssl.protocol.args import Invocation
+class _Syncer:
+    """sync_item for the changed items: in this thread, or in a pool of workers that each use
+    their own BillingGateway (one database connection per thread) and share the ENOM client."""
 
-    modlog.set_context("sync --all", item=item_id, module=module_id)
-    now = time.monotonic()
-    ctx = Context(
-        Invocation(command="sync_item", item=item_id, module=module_id),
-        module_name=module_name,
-        root=root,
-        billing_factory=lambda: billing,
-        deadline=now + ITEM_DEADLINE_SECONDS,
-    )
-    try:
-        with limits.item_lock(module_name, item_id, now + ITEM_LOCK_WAIT_SECONDS):
-            svc = Service(ctx, client=client)
-            try:
-                sync_service(svc)
-            finally:
-                svc.close()
-    except ModuleError as exc:
-        logger.error("item %s: %s (%s)", item_id, exc.desc, exc.error_type)
-        return exc.desc
-    except Exception as exc:  # one broken item must not stop the other thousands
-        logger.exception("item %s failed unexpectedly", item_id)
-        return f"unexpected {type(exc).__name__}: {exc}"
-    return ""
+    def __init__(
+        self,
+        billing: BillingGateway,
+        client: EnomClient,
+        module_id: int,
+        root: Path,
+        module_name: str,
+    ) -> None:
+        self.billing = billing
+        self.client = client
+        self.module_id = module_id
+        self.root = root
+        self.module_name = module_name
+        self._local = threading.local()
+        self._gateways: list[BillingGateway] = []
+        self._lock = threading.Lock()
+
+    def run(
+        self,
+        todo: list[int],
+        workers: int,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> dict[int, str]:
+        problems: dict[int, str] = {}
+        if workers <= 1 or len(todo) <= 1:
+            for done, item_id in enumerate(todo, start=1):
+                problems[item_id] = self.sync_one(self.billing, item_id)
+                if progress is not None:
+                    progress(f"item {item_id}", done, len(todo))
+            return problems
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync") as pool:
+                futures = {pool.submit(self._in_worker, item_id): item_id for item_id in todo}
+                for done, future in enumerate(as_completed(futures), start=1):
+                    item_id = futures[future]
+                    problems[item_id] = future.result()
+                    if progress is not None:
+                        progress(f"item {item_id}", done, len(todo))
+        finally:
+            for gateway in self._gateways:
+                gateway.close()
+        return problems
+
+    def _in_worker(self, item_id: int) -> str:
+        gateway: BillingGateway | None = getattr(self._local, "gateway", None)
+        if gateway is None:
+            from pmenomssl.billing import BillingGateway
+
+            gateway = BillingGateway(self.billing.root, mgrctl_timeout=self.billing.mgrctl_timeout)
+            self._local.gateway = gateway
+            with self._lock:
+                self._gateways.append(gateway)
+        return self.sync_one(gateway, item_id)
+
+    def sync_one(self, billing: BillingGateway, item_id: int) -> str:
+        """sync_item for one item, under its lock; returns "" or what went wrong."""
+        from pmenomssl.handlers.base import Context
+        from pmenomssl.handlers.enomssl.service import Service
+        from pmenomssl.handlers.enomssl.sync import sync_service
+        from pmenomssl.protocol import limits
+        from pmenomssl.protocol.args import Invocation
+
+        modlog.set_context("sync --all", item=item_id, module=self.module_id)
+        now = time.monotonic()
+        ctx = Context(
+            Invocation(command="sync_item", item=item_id, module=self.module_id),
+            module_name=self.module_name,
+            root=self.root,
+            billing_factory=lambda: billing,
+            deadline=now + ITEM_DEADLINE_SECONDS,
+        )
+        try:
+            with limits.item_lock(self.module_name, item_id, now + ITEM_LOCK_WAIT_SECONDS):
+                svc = Service(ctx, client=self.client)
+                try:
+                    sync_service(svc)
+                finally:
+                    svc.close()
+        except ModuleError as exc:
+            logger.error("item %s: %s (%s)", item_id, exc.desc, exc.error_type)
+            return exc.desc
+        except Exception as exc:  # one broken item must not stop the other thousands
+            logger.exception("item %s failed unexpectedly", item_id)
+            return f"unexpected {type(exc).__name__}: {exc}"
+        return ""
 
 
 def sync_modules(
@@ -235,6 +299,7 @@ def sync_modules(
     *,
     root: Path,
     module_name: str,
+    workers: int = DEFAULT_WORKERS,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[BulkResult]:
     """`sync_module` for each module; a module that cannot be listed is reported, not fatal."""
@@ -243,7 +308,12 @@ def sync_modules(
         try:
             results.append(
                 sync_module(
-                    billing, module_id, root=root, module_name=module_name, progress=progress
+                    billing,
+                    module_id,
+                    root=root,
+                    module_name=module_name,
+                    workers=workers,
+                    progress=progress,
                 )
             )
         except ModuleError as exc:
