@@ -158,25 +158,26 @@ def sync_module(
     result = BulkResult(module_id)
     modlog.set_context("sync --all", module=module_id)
     expiredates = billing.module_item_expiredates(module_id, itemtype=ITEMTYPE)
-    params = billing.items_params(list(expiredates), COMPARED_PARAMS)
-    cert_ids = {
-        item_id: cert_id
-        for item_id, values in params.items()
-        if (cert_id := (values.get(P.CERT_ID) or "").strip())
-    }
-    result.items = len(cert_ids)
     connection = from_params(
         billing.module_params(module_id), where=f"processing module {module_id}"
     )
     with make_client(connection) as client:
         listed = list_certificates(client)
         result.listed = len(listed)
-        todo = [
-            item_id
-            for item_id, cert_id in sorted(cert_ids.items())
-            if needs_sync(expiredates.get(item_id), params[item_id], listed.get(cert_id))
-        ]
-        del listed, params, expiredates  # the big part is done with
+        # BILLmanager's params a chunk at a time: only the items to sync are kept.
+        todo: list[int] = []
+        item_ids = list(expiredates)
+        for start in range(0, len(item_ids), billing.BULK_CHUNK):
+            chunk = item_ids[start : start + billing.BULK_CHUNK]
+            for item_id, values in billing.items_params(chunk, COMPARED_PARAMS).items():
+                cert_id = (values.get(P.CERT_ID) or "").strip()
+                if not cert_id:
+                    continue
+                result.items += 1
+                if needs_sync(expiredates.get(item_id), values, listed.get(cert_id)):
+                    todo.append(item_id)
+        del listed, expiredates, item_ids  # the big part is done with
+        todo.sort()
         logger.info(
             "module %s: %s certificate items, %s certificates listed by ENOM, %s to sync",
             module_id,
