@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +215,7 @@ def _write_product_cache(root: Path) -> None:
     from pmenomssl.handlers.enomssl import products
 
     offered = [
-        products.OfferedProduct(p.code, p.prod_type, p.title, (1, 2), None, True)
+        products.OfferedProduct(p.code, p.prod_type, p.title, (1, 2), Decimal("9.95"), True)
         for p in products.STATIC_PRODUCTS
     ]
     products.save_cache(products.cache_path(root, MODULE_NAME), offered)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from pmenomssl.handlers import load_handler, own_entry_points, parse_entry_points
-from pmenomssl.handlers.enomssl import EnomSslHandler
+from pmenomssl.handlers.enomssl import EnomSslHandler, products
 from tests.helpers import REPO
 
 # Heavy imports neither command may pay for (each was measured to cost start-up time).
@@ -50,8 +51,14 @@ def imported_modules(argv: list[str], root: Path) -> set[str]:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
+    """A $ROOT with the product cache check_connection leaves (prices included)."""
     for sub in ("etc", "var"):
         (tmp_path / sub).mkdir()
+    offered = [
+        products.OfferedProduct(p.code, p.prod_type, p.title, (1,), Decimal("9.95"), True)
+        for p in products.STATIC_PRODUCTS
+    ]
+    products.save_cache(products.cache_path(tmp_path, "pmenomssl"), offered)
     return tmp_path
 
 

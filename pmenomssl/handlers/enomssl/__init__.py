@@ -56,7 +56,8 @@ class EnomSslHandler(Handler):
         from pmenomssl import config
         from pmenomssl.handlers.enomssl import products
 
-        cache = products.load_cache(products.cache_path(config.mgr_root(), config.module_name()))
+        path = products.cache_path(config.mgr_root(), config.module_name())
+        cache = products.load_cache(path, prices=False)  # no decimal import at panel start
         return [
             TemplateSpec(spec.template, spec.template_attributes())
             for spec in products.catalogue(cache)

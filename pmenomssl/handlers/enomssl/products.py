@@ -219,8 +219,12 @@ def cache_path(root: Path, module_name: str) -> Path:
     return root / "var" / f"{module_name}{CACHE_SUFFIX}"
 
 
-def load_cache(path: Path) -> ProductCache | None:
-    """The cached product list, or None when there is none or it is unreadable."""
+def load_cache(path: Path, *, prices: bool = True) -> ProductCache | None:
+    """The cached product list, or None when there is none or it is unreadable.
+
+    `prices=False` leaves every `reseller_price` None: `features` needs no prices, and
+    reading them would import `decimal` at every panel start.
+    """
     import json
     from datetime import datetime, timezone
 
@@ -229,7 +233,7 @@ def load_cache(path: Path) -> ProductCache | None:
         updated = datetime.fromisoformat(str(data["updated"]))
         if updated.tzinfo is None:
             updated = updated.replace(tzinfo=timezone.utc)
-        products = tuple(_offered_from_json(p) for p in data["products"])
+        products = tuple(_offered_from_json(p, prices) for p in data["products"])
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -238,11 +242,11 @@ def load_cache(path: Path) -> ProductCache | None:
     return ProductCache(updated=updated, products=products)
 
 
-def _offered_from_json(raw: dict[str, object]) -> OfferedProduct:
-    from decimal import Decimal, InvalidOperation
-
+def _offered_from_json(raw: dict[str, object], prices: bool = True) -> OfferedProduct:
     price: Decimal | None = None
-    if raw.get("reseller_price") not in (None, ""):
+    if prices and raw.get("reseller_price") not in (None, ""):
+        from decimal import Decimal, InvalidOperation
+
         try:
             price = Decimal(str(raw["reseller_price"]))
         except InvalidOperation:
