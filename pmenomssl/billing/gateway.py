@@ -47,6 +47,9 @@ CERTIFICATE_OPEN_FUNC = "certificate.open"
 #: argv): secret values (crypted params, password-like keys) travel in the child's environment
 #: and reach mgrctl as `-e key=$NAME`. Set to False to pass them as plain `key=value`.
 SECRETS_VIA_ENV = True
+# However close the command's deadline, a mgrctl call gets this long (reporting an error to
+# BILLmanager after the deadline needs a call or two).
+MGRCTL_MIN_TIMEOUT = 2.0
 
 
 def _saveparam_args(name: str, value: str) -> dict[str, str]:
@@ -160,9 +163,18 @@ def _as_str(value: object) -> str:
 class BillingGateway:
     """BILLmanager as the module sees it. Lazy: nothing happens until a method needs it."""
 
-    def __init__(self, root: Path | None = None, *, mgrctl_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        *,
+        mgrctl_timeout: float = 60.0,
+        deadline: float | None = None,
+    ) -> None:
+        """`deadline`: the command's `time.monotonic()` deadline; no mgrctl call waits past it
+        (but each gets at least MGRCTL_MIN_TIMEOUT, so an error can still be reported)."""
         self.root = Path(root) if root is not None else config.mgr_root()
         self.mgrctl_timeout = mgrctl_timeout
+        self.deadline = deadline
         self._db: _Database | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -284,17 +296,22 @@ class BillingGateway:
                 obj=func,
                 func=func,
             ) from None
+        timeout = self.mgrctl_timeout
+        if self.deadline is not None:
+            timeout = min(timeout, max(MGRCTL_MIN_TIMEOUT, self.deadline - time.monotonic()))
         try:
-            stdout, stderr = proc.communicate(timeout=self.mgrctl_timeout)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 proc.kill()
             proc.communicate()
-            log.timed(logger, what, started, f"timeout after {self.mgrctl_timeout:g}s")
+            log.timed(logger, what, started, f"timeout after {timeout:.3g}s")
             raise MgrctlError(
-                f"mgrctl {func} did not answer within {self.mgrctl_timeout:g} s. Check that "
+                f"mgrctl {func} did not answer within {timeout:.3g} s"
+                + ("" if timeout == self.mgrctl_timeout else " (this operation's deadline)")
+                + ". Check that "
                 "BILLmanager's core process runs and is not overloaded; the operation is retried.",
                 error_type="mgrctl_timeout",
                 obj=func,

@@ -282,8 +282,17 @@ class EnomClient:
     # --- transport ---------------------------------------------------------------------------
 
     def _timeout(self, read: float) -> httpx.Timeout:
+        """The configured timeouts, none longer than the time left before the deadline."""
         connect = self.timeouts.connect
+        left = self._time_left()
+        if left is not None:
+            connect, read = min(connect, left), min(read, left)
         return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+    def _time_left(self) -> float | None:
+        if self.deadline is None:
+            return None
+        return max(0.05, self.deadline - time.monotonic())
 
     def _call(
         self,
@@ -348,8 +357,10 @@ class EnomClient:
         data = {"uid": self._uid, "pw": self._pw, "command": command, "ResponseType": "XML"}
         data.update(params)
         read = self.timeouts.read if command_kind is Kind.READ else self.timeouts.purchase_read
+        timeout = self._timeout(read)
+        capped = timeout.read is not None and timeout.read < read
         try:
-            response = self._http.post(self.url, data=data, timeout=self._timeout(read))
+            response = self._http.post(self.url, data=data, timeout=timeout)
         except httpx.ConnectTimeout as exc:
             raise EnomConnectError(str(exc), command=command, reason="timeout") from None
         except httpx.PoolTimeout as exc:
@@ -358,7 +369,10 @@ class EnomClient:
             reason = _connect_reason(exc)
             raise EnomConnectError(_describe(exc), command=command, reason=reason) from None
         except httpx.ReadTimeout:
-            raise EnomReadTimeoutError(f"no answer within {read:g} s", command=command) from None
+            waited = f"{timeout.read:.3g} s, the time left before this operation's deadline"
+            raise EnomReadTimeoutError(
+                f"no answer within {waited if capped else f'{read:g} s'}", command=command
+            ) from None
         except httpx.DecodingError as exc:
             raise EnomMalformedResponseError(str(exc), command=command) from None
         except httpx.HTTPError as exc:  # ReadError, WriteError, RemoteProtocolError, WriteTimeout

@@ -79,7 +79,7 @@ class Context:
             if self._billing_factory is None:
                 from pmenomssl.billing import BillingGateway
 
-                self._billing = BillingGateway(self.root)
+                self._billing = BillingGateway(self.root, deadline=self.deadline)
             else:
                 self._billing = self._billing_factory()
         return self._billing

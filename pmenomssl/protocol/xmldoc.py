@@ -65,9 +65,11 @@ def error_document(error: ModuleError, lang: str | None = None) -> bytes:
     """BILLmanager's error document: `<doc><error type object lang>` with the params
     `object`, `value` and `desc` (the text the panel shows)."""
     doc = etree.Element("doc")
-    node = etree.SubElement(doc, "error", type=error.error_type, object=error.obj)
+    node = etree.SubElement(
+        doc, "error", type=_xml_safe(error.error_type), object=_xml_safe(error.obj)
+    )
     if lang:
-        node.set("lang", lang)
+        node.set("lang", _xml_safe(lang))
     _param(node, "object", error.obj, msg=error.obj)
     _param(node, "value", error.value)
     _param(node, "desc", error.desc, msg=None)
@@ -85,10 +87,15 @@ def running_operation_report(
     """The `errorxml` for `runningoperation.edit`, in the C++ base class's shape."""
     now = time.strftime("%Y-%m-%d %H:%M:%S")
     doc = etree.Element("doc")
-    module = etree.SubElement(doc, "processingmodule", date=now, name=module_name)
+    module = etree.SubElement(doc, "processingmodule", date=now, name=_xml_safe(module_name))
     module.set("id", "" if module_id is None else str(module_id))
     node = etree.SubElement(
-        module, "error", date=now, type=error.error_type, object=error.obj, value=error.value
+        module,
+        "error",
+        date=now,
+        type=_xml_safe(error.error_type),
+        object=_xml_safe(error.obj),
+        value=_xml_safe(error.value),
     )
     _param(node, "object", error.obj, msg=error.obj)
     _param(node, "value", error.value)
@@ -104,13 +111,24 @@ def _param(parent: etree._Element, name: str, text: str, msg: str | None = "") -
     if name in ("object", "desc"):
         node.set("type", "msg")
     if msg:
-        node.set("msg", msg)
+        node.set("msg", _xml_safe(msg))
     node.text = _xml_safe(text)
 
 
 def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 cannot carry (control bytes from a provider's answer)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    """Text XML 1.0 can carry: control bytes (a provider's answer, argv) are dropped; lone
+    surrogates (argv bytes that were not UTF-8) and U+FFFE/U+FFFF become U+FFFD."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch
+        if ch in "\t\n\r"
+        or 0x20 <= ord(ch) < 0xD800
+        or 0xE000 <= ord(ch) < 0xFFFE
+        or ord(ch) > 0xFFFF
+        else ("\ufffd" if ord(ch) >= 0xD800 else "")
+        for ch in text
+    )
 
 
 def _cdata_safe(text: str) -> str:

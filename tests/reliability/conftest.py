@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ from tests.handler.conftest import World
 from tests.helpers import module_env
 from tests.reliability import settings
 
-ENOM_PASSWORD = "Rel1ability-Secret-Token-7f3a"  # noqa: S105 (the sandbox's test credential)
+ENOM_PASSWORD = "Rel1ability-Secret-Token-7f3a"
 ENOM_UID = "reliability-reseller"
 LOG_LINE = r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \[\d+:\d+\] \S+ [A-Z]+ "
 
@@ -56,7 +55,7 @@ class Figures:
     inputs: collections.Counter[str] = field(default_factory=collections.Counter)
     faults: collections.Counter[str] = field(default_factory=collections.Counter)
     survived: collections.Counter[str] = field(default_factory=collections.Counter)
-    purchases: collections.Counter[int] = field(default_factory=collections.Counter)
+    purchases: collections.Counter[str] = field(default_factory=collections.Counter)
     runs: int = 0
     secrets_found: int | None = None
     texts_searched: int = 0
@@ -70,8 +69,9 @@ class Figures:
         if survived:
             self.survived[kind] += 1
 
-    def bought(self, per_item: int) -> None:
-        self.purchases[per_item] += 1
+    def bought(self, per_item: int, what: str = "certificate") -> None:
+        """An item ended with `per_item` purchases for `what` (certificate, or + renewal)."""
+        self.purchases[f"{per_item} ({what})"] += 1
 
     def markdown(self) -> str:
         lines = [
@@ -91,7 +91,7 @@ class Figures:
             *(f"| {k} | {v} | {self.survived[k]} |" for k, v in sorted(self.faults.items())),
             f"| **total** | **{sum(self.faults.values())}** | **{sum(self.survived.values())}** |",
             "",
-            "| Purchases charged per item | items |",
+            "| Purchases charged per item (1 per certificate, 2 with a renewal) | items |",
             "|---|---:|",
             *(f"| {k} | {v} |" for k, v in sorted(self.purchases.items())),
             "",
@@ -157,20 +157,31 @@ class RecordingWorld(World):
         return result
 
     def spawn(
-        self, command: str, item: int | None, *args: str, env: dict[str, str] | None = None
+        self,
+        command: str,
+        item: int | None,
+        *args: str,
+        env: dict[str, str] | None = None,
+        stdin: bytes | None = None,
     ) -> subprocess.Popen[bytes]:
-        """Start the module without waiting (crash and concurrency tests); `finish()` it."""
+        """Start the module without waiting (crash and concurrency tests); `finish()` it.
+        `stdin` (a small document) is written at once."""
         argv = ["--command", command]
         if item is not None:
             argv += ["--item", str(item)]
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "pmenomssl", *argv, *args],
             env=module_env(self.standin, {**self.env, **(env or {})}),
             cwd=str(self.standin.root),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
+        if stdin is not None and proc.stdin is not None:
+            proc.stdin.write(stdin)
+            proc.stdin.close()
+            proc.stdin = None  # communicate() must not touch it again
+        return proc
 
     def finish(self, proc: subprocess.Popen[bytes], timeout: float = 120) -> tuple[int, bytes]:
         """Wait for a spawned run; returns (exit status, stdout), both recorded."""
@@ -182,7 +193,7 @@ class RecordingWorld(World):
     def harvest(self) -> None:
         """Log files, journal and errorxml of this world into the collector."""
         root = self.standin.root
-        for path in sorted(root.rglob("*.log")) + [self.standin.journal_path]:
+        for path in [*sorted(root.rglob("*.log")), self.standin.journal_path]:
             if path.is_file():
                 self.collector.add(f"file {path.relative_to(root)}", path.read_bytes())
         for row in self.standin.store.query("SELECT id, errorxml FROM runningoperation"):
@@ -256,5 +267,3 @@ def assert_logs_well_formed(world: World) -> None:
     pattern = re.compile(LOG_LINE)
     for number, line in enumerate(log_lines(world), start=1):
         assert pattern.match(line) or line.startswith("    "), f"log line {number}: {line!r}"
-
-

@@ -57,8 +57,7 @@ def writes(world: RecordingWorld) -> list[str]:
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE doc [<!ENTITY a "aaaaaaaaaa">'
     + b"".join(
-        b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10)
-        for i in range(8)
+        b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10) for i in range(8)
     )
     + b"]><doc><processingmodule><username>&i;</username></processingmodule></doc>"
 )
@@ -72,7 +71,8 @@ BAD_DOCUMENTS = {
     + b"a" * (5 * 1024 * 1024)
     + b"</username></processingmodule></doc>",
     "wrong_root": b"<html><body>not a document</body></html>",
-    "not_utf8": b"<doc><processingmodule><username>\xff\xfe\xe9</username></processingmodule></doc>",
+    "not_utf8": b"<doc><processingmodule><username>\xff\xfe\xe9</username></processingmodule>"
+    b"</doc>",
     "xxe": XXE,
     "billion_laughs": BILLION_LAUGHS,
     "two_roots": b"<doc/><doc/>",
@@ -184,13 +184,12 @@ _arg_value = st.one_of(
 # BILLmanager's calls start with an option (a first word without a dash is the operator CLI).
 @given(
     argv=st.tuples(
-        st.sampled_from(OPTIONS), st.lists(st.one_of(st.sampled_from(OPTIONS), _arg_value), max_size=6)
+        st.sampled_from(OPTIONS),
+        st.lists(st.one_of(st.sampled_from(OPTIONS), _arg_value), max_size=6),
     ).map(lambda t: [t[0], *t[1]])
 )
 @PROPERTY
-def test_property_argv(
-    world: RecordingWorld, figures: Figures, argv: list[str | bytes]
-) -> None:
+def test_property_argv(world: RecordingWorld, figures: Figures, argv: list[str | bytes]) -> None:
     argv = [a.replace("\x00", "") if isinstance(a, str) else a for a in argv]
     result = world.argv_run(argv, env={"PMENOMSSL_DEADLINE": "20"})  # type: ignore[arg-type]
     figures.tried("argv (property)")
@@ -214,7 +213,8 @@ ARGV_CASES = {
     "item not UTF-8": [b"--command", b"open", b"--item", b"\xff\xfe"],
     "lang with a control char": ["--command", "nope", "--lang", "\x01ru"],
     "lang not UTF-8": [b"--command", b"nope", b"--lang", b"r\xffu"],
-    "runningoperation not a number": ["--command", "open", "--item", "1", "--runningoperation", "x"],
+    "runningoperation not a number": ["--command", "open", "--item", "1",
+                                      "--runningoperation", "x"],
 }  # fmt: skip
 
 
@@ -251,7 +251,15 @@ def test_missing_item(world: RecordingWorld, figures: Figures) -> None:
 
 def test_missing_module_row(world: RecordingWorld, figures: Figures) -> None:
     item = world.order("rapidssl", "nomodule.example.com")
-    world.standin.store.execute("DELETE FROM processingmodule WHERE id = %s", [world.module])
+    for table, column in (
+        ("processingmodule", "id"),
+        ("processingparam", "processingmodule"),
+        ("processingcryptedparam", "processingmodule"),
+    ):  # BILLmanager deletes a module with its params
+        world.standin.store.execute(
+            f"DELETE FROM {table} WHERE {column} = %s",
+            [world.module],
+        )
     figures.tried("database row missing")
     refused_open(world, item, "module_not_found")
 
@@ -293,7 +301,8 @@ _, SAN_CSR = csr_for("san.example.com", ("a.example.com", "b.example.com"))
 BAD_CSRS = {
     "garbage": "this is not a CSR",
     "truncated PEM": OTHER_CSR[: len(OTHER_CSR) // 2],
-    "PEM of garbage": "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----",
+    "PEM of garbage": "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n"
+    "-----END CERTIFICATE REQUEST-----",
     "binary": "\x00\x01\x02é",
     "mismatched domain": OTHER_CSR,
     "wildcard on a plain template": WILDCARD_CSR,
@@ -304,9 +313,7 @@ BAD_CSRS = {
 @pytest.mark.parametrize("case", sorted(BAD_CSRS))
 def test_bad_csr_buys_nothing(world: RecordingWorld, figures: Figures, case: str) -> None:
     csr = BAD_CSRS[case]
-    item = world.order(
-        "rapidssl", "csr.example.com", csr=csr, params={"domain": "csr.example.com"}
-    )
+    item = world.order("rapidssl", "csr.example.com", csr=csr, params={"domain": "csr.example.com"})
     figures.tried("CSR")
     refused_open(world, item, "invalid_csr")
 
@@ -347,9 +354,7 @@ def test_module_password_that_does_not_decrypt(world: RecordingWorld, figures: F
 @pytest.mark.parametrize(
     "key", [b"", b"garbage, not a key\n", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIV"]
 )
-def test_unusable_panel_key(
-    world: RecordingWorld, figures: Figures, key: bytes
-) -> None:
+def test_unusable_panel_key(world: RecordingWorld, figures: Figures, key: bytes) -> None:
     item = world.order("rapidssl", "key.example.com")
     world.standin.key_path.write_bytes(key)  # root ignores chmod 000: a broken key instead
     figures.tried("panel key")

@@ -52,12 +52,18 @@ class Service:
     def client(self) -> EnomClient:
         if self._client is None:
             module_id = self.item.processingmodule
-            if module_id is None:
+            if module_id is None or not self.item.module_name:
                 from pmenomssl.billing import NotFoundError
 
+                # No module, or (the join found no row) a module that was deleted since.
+                what = (
+                    "no processing module"
+                    if module_id is None
+                    else (f"processing module {module_id}, which no longer exists")
+                )
                 raise NotFoundError(
-                    f"Service {self.id} has no processing module: choose the ENOM module for "
-                    "its tariff (Products > Tariffs > Processing modules) and retry.",
+                    f"Service {self.id} has {what}: choose the ENOM module for its tariff "
+                    "(Products > Tariffs > Processing modules) and retry.",
                     error_type="module_not_found",
                     obj="item",
                     value=str(self.id),
