@@ -14,6 +14,12 @@ from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
+from pmenomssl.handlers.enomssl.statuses import (
+    AWAITING_CONFIGURATION,
+    ISSUED,
+    REFUNDED,
+    REJECTED,
+)
 
 if TYPE_CHECKING:
     from pmenomssl.billing import CertificateRow, Item
@@ -31,10 +37,6 @@ SERVICE_STATUS = {"3": "requested", "4": "enrolled", "5": "issued", "6": "failed
 ITEM_CLOSED = 4
 
 # ENOM CertStatusID (enom-api.md 3.9).
-AWAITING_CONFIGURATION = 1
-ISSUED = 4
-REJECTED = 6
-REFUNDED = frozenset({7, 8})
 PENDING = frozenset({2, 9, 10})
 
 # The params `status` lists (the module's own, then BILLmanager's order choices).

@@ -37,15 +37,9 @@ from typing import TYPE_CHECKING, Optional
 from pmenomssl import log as modlog
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.order import (
-    AWAITING_CONFIGURATION,
-    ISSUED,
-    REFUNDED,
-    REJECTED,
-    STATUS_ENROLLED,
-    STATUS_FAILED,
+from pmenomssl.handlers.enomssl.statuses import (
     STATUS_ISSUED,
-    STATUS_REQUESTED,
+    service_status_for,
 )
 
 if TYPE_CHECKING:
@@ -99,17 +93,6 @@ class BulkResult:
         return not self.error and not self.failed
 
 
-def expected_status(status_id: int | None) -> int:
-    """The service_status sync_item writes for a certificate in this ENOM state."""
-    if status_id in REFUNDED or status_id == REJECTED:
-        return STATUS_FAILED
-    if status_id == ISSUED:
-        return STATUS_ISSUED
-    if status_id == AWAITING_CONFIGURATION:
-        return STATUS_REQUESTED
-    return STATUS_ENROLLED
-
-
 def _renewal_pending(params: Mapping[str, str]) -> bool:
     return any(
         (params.get(name) or "").strip()
@@ -122,7 +105,7 @@ def needs_sync(expiredate: date | None, params: Mapping[str, str], listed: Liste
     if listed is None or _renewal_pending(params):
         return True
     status_id, expires = listed
-    want = expected_status(status_id)
+    want = service_status_for(status_id)
     if (params.get(P.SERVICE_STATUS) or "").strip() != str(want):
         return True
     if want != STATUS_ISSUED:

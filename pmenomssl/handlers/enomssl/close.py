@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.order import CANCELLABLE, OPEN, intent_time, reconcile
+from pmenomssl.handlers.enomssl.order import OPEN, intent_time, reconcile
 from pmenomssl.handlers.enomssl.service import Service
+from pmenomssl.handlers.enomssl.statuses import CANCELLABLE
 
 logger = logging.getLogger(__name__)
 

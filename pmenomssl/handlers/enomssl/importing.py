@@ -16,18 +16,14 @@ from typing import TYPE_CHECKING
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl import products
-from pmenomssl.handlers.enomssl.order import (
+from pmenomssl.handlers.enomssl.order import ENOM_UTC_OFFSET
+from pmenomssl.handlers.enomssl.settings import from_params, make_client
+from pmenomssl.handlers.enomssl.statuses import (
     AWAITING_CONFIGURATION,
-    ENOM_UTC_OFFSET,
     ISSUED,
     REFUNDED,
-    REJECTED,
-    STATUS_ENROLLED,
-    STATUS_FAILED,
-    STATUS_ISSUED,
-    STATUS_REQUESTED,
+    service_status_for,
 )
-from pmenomssl.handlers.enomssl.settings import from_params, make_client
 from pmenomssl.protocol.args import ProtocolError
 
 if TYPE_CHECKING:
@@ -38,16 +34,6 @@ logger = logging.getLogger(__name__)
 
 IN_FLIGHT_AGE = timedelta(hours=24)
 ITEMTYPE = "certificate"
-
-
-def _service_status(cert: CertSummary) -> int:
-    if cert.status_id == ISSUED:
-        return STATUS_ISSUED
-    if cert.status_id == AWAITING_CONFIGURATION:
-        return STATUS_REQUESTED
-    if cert.status_id == REJECTED:
-        return STATUS_FAILED
-    return STATUS_ENROLLED
 
 
 def _linked_cert_ids(ctx: Context, module_id: int) -> set[str]:
@@ -95,7 +81,7 @@ def import_services(ctx: Context) -> None:
                 "import_pricelist_intname": spec.template,
                 "import_service_name": cert.domain or f"ENOM certificate {cert.cert_id}",
                 "status": "2",
-                "service_status": str(_service_status(cert)),
+                "service_status": str(service_status_for(cert.status_id)),
                 "period": str(cert.validity_months or 12),
                 P.CERT_ID: cert.cert_id,
                 P.ORDER_ID: cert.order_id,

@@ -38,6 +38,14 @@ from pmenomssl.handlers.enomssl.errors import (
 )
 from pmenomssl.handlers.enomssl.products import SECTIGO, ProductSpec
 from pmenomssl.handlers.enomssl.service import Service
+from pmenomssl.handlers.enomssl.statuses import (
+    AWAITING_CONFIGURATION,
+    CONFIGURABLE,
+    ISSUED,
+    REFUNDED,
+    STATUS_ENROLLED,
+    STATUS_REQUESTED,
+)
 
 if TYPE_CHECKING:
     from pmenomssl.enom import CertDetail, CertSummary, DcvInfo
@@ -54,20 +62,6 @@ NUM_YEARS = 1
 ENOM_UTC_OFFSET = timedelta(0)
 CLOCK_SKEW = timedelta(minutes=10)
 RECONCILE_PAGE_SIZE = 50
-
-# ENOM CertStatusID values (enom-api.md 3.9).
-AWAITING_CONFIGURATION = 1
-ISSUED = 4
-REJECTED = 6
-REFUNDED = frozenset({7, 8})
-CONFIGURABLE = frozenset({AWAITING_CONFIGURATION, REJECTED})
-CANCELLABLE = frozenset({2, 9})  # Processing, Approval Email Sent (CertModifyOrder allowed)
-
-# BILLmanager certificate service_status values (billmanager-protocol.md 2.4).
-STATUS_REQUESTED = 3
-STATUS_ENROLLED = 4
-STATUS_ISSUED = 5
-STATUS_FAILED = 6
 
 # approver_method values -> ENOM DVAuthMethod (None: e-mail). BILLmanager's names are
 # auth_email / auth_dnstxt (ISP's GlobalSign module); the file method's name is UNCONFIRMED.

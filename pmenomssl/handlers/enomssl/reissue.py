@@ -12,8 +12,9 @@ import logging
 
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl.errors import NotOrderedError, ReissueBySupportError
-from pmenomssl.handlers.enomssl.order import STATUS_REQUESTED, prepare
+from pmenomssl.handlers.enomssl.order import prepare
 from pmenomssl.handlers.enomssl.service import Service
+from pmenomssl.handlers.enomssl.statuses import STATUS_REQUESTED
 
 logger = logging.getLogger(__name__)
 

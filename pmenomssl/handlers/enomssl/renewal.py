@@ -19,9 +19,6 @@ from datetime import date, datetime, timedelta, timezone
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl.errors import NotOrderedError
 from pmenomssl.handlers.enomssl.order import (
-    CONFIGURABLE,
-    ISSUED,
-    REFUNDED,
     RENEWAL,
     acquire,
     configure_and_submit,
@@ -29,6 +26,7 @@ from pmenomssl.handlers.enomssl.order import (
     refunded_error,
 )
 from pmenomssl.handlers.enomssl.service import Service
+from pmenomssl.handlers.enomssl.statuses import CONFIGURABLE, ISSUED, REFUNDED
 
 logger = logging.getLogger(__name__)
 

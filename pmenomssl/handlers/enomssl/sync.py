@@ -18,17 +18,15 @@ from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.order import (
-    AWAITING_CONFIGURATION,
-    ISSUED,
-    REFUNDED,
-    REJECTED,
+from pmenomssl.handlers.enomssl.service import Service
+from pmenomssl.handlers.enomssl.statuses import (
+    PENDING,
     STATUS_ENROLLED,
     STATUS_FAILED,
     STATUS_ISSUED,
     STATUS_REQUESTED,
+    service_status_for,
 )
-from pmenomssl.handlers.enomssl.service import Service
 
 if TYPE_CHECKING:
     from pmenomssl.enom import CertDetail
@@ -66,14 +64,15 @@ def apply_detail(svc: Service, detail: CertDetail) -> None:
     if detail.order_id and not svc.param(P.ORDER_ID):
         svc.save(P.ORDER_ID, detail.order_id)
     status = detail.status_id
-    if status in REFUNDED or status == REJECTED:
+    wanted = service_status_for(status)
+    if wanted == STATUS_FAILED:
         _failed(svc, detail)
-    elif status == ISSUED or (detail.ssl_certificate and status != AWAITING_CONFIGURATION):
+    elif wanted == STATUS_ISSUED or (detail.ssl_certificate and wanted != STATUS_REQUESTED):
         _issued(svc, detail)
-    elif status == AWAITING_CONFIGURATION:
+    elif wanted == STATUS_REQUESTED:
         svc.set_status(STATUS_REQUESTED)
     else:
-        if status not in (2, 9, 10):
+        if status not in PENDING:
             logger.warning(
                 "CertID %s has the unknown status %s %r: treated as pending",
                 detail.cert_id,
