@@ -148,6 +148,16 @@ def log_path(name: str) -> Path:
     return Path("logs") / f"{name}.log"
 
 
+# Characters that end a line for some reader (CR for Python's universal newlines, the Unicode
+# line separators for str.splitlines) or drive a terminal (ESC): escaped, so that text from
+# argv, stdin or a provider can never forge a log line. Newline itself is indented below.
+_LINE_BREAKERS = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in [*range(0x20), 0x7F, 0x85, 0x2028, 0x2029]
+    if chr(code) not in "\t\n"
+}
+
+
 class _LineFormatter(logging.Formatter):
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -161,7 +171,7 @@ class _LineFormatter(logging.Formatter):
         tag = getattr(_local, "context", None)
         tag = _context if tag is None else tag
         context = f"[{tag}] " if tag else ""
-        text = redact(f"{context}{message}")
+        text = redact(f"{context}{message}").translate(_LINE_BREAKERS)
         # One record is one line: continuation lines are indented so grep by item still works.
         text = text.replace("\n", "\n    ")
         thread = (

@@ -64,10 +64,12 @@ class Figures:
     def tried(self, category: str, n: int = 1) -> None:
         self.inputs[category] += n
 
-    def fault(self, kind: str, survived: bool = True) -> None:
+    def fault(self, kind: str) -> None:
+        """A fault was injected (call `survive` once the test has checked the outcome)."""
         self.faults[kind] += 1
-        if survived:
-            self.survived[kind] += 1
+
+    def survive(self, kind: str) -> None:
+        self.survived[kind] += 1
 
     def bought(self, per_item: int, what: str = "certificate") -> None:
         """An item ended with `per_item` purchases for `what` (certificate, or + renewal)."""
@@ -79,7 +81,7 @@ class Figures:
             "",
             f"Setting: {'long (PMENOMSSL_LONG=1)' if settings.LONG else 'normal'}; "
             f"{self.runs} module runs; {time.monotonic() - self.started:.0f} s.",
-            f"Reproduce: `{settings.REPRODUCE}`",
+            f"Reproduce: `{settings.REPRODUCE if settings.LONG else settings.REPRODUCE_NORMAL}`",
             "",
             "| Inputs tried, by category | count |",
             "|---|---:|",

@@ -15,6 +15,7 @@ LONG = os.environ.get("PMENOMSSL_LONG") == "1"
 WRITE_REPORT = LONG or os.environ.get("PMENOMSSL_RELIABILITY_REPORT") == "1"
 REPORT_PATH = Path(__file__).with_name("last_run.md")
 REPRODUCE = "PMENOMSSL_LONG=1 .venv/bin/pytest tests/reliability -q"
+REPRODUCE_NORMAL = "PMENOMSSL_RELIABILITY_REPORT=1 .venv/bin/pytest tests/reliability -q"
 
 # hypothesis examples per property (each example spawns the module at least once)
 EXAMPLES = 60 if LONG else 12

@@ -5,6 +5,7 @@ values and the panel key.
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -15,7 +16,7 @@ from lxml import etree
 
 from tests.handler.conftest import csr_for
 from tests.reliability import settings
-from tests.reliability.conftest import Figures, RecordingWorld, no_traceback
+from tests.reliability.conftest import LOG_LINE, Figures, RecordingWorld, no_traceback
 
 # What BILLmanager may legitimately receive from a command that refused its input: reads only.
 READ_ONLY_FUNCS = frozenset({"paramlist"})
@@ -156,7 +157,7 @@ def test_property_connection_form(
         assert root is not None and root.tag == "doc" and len(root) == 0, result.stdout
     else:
         error_of(result)
-    if good and b"<username>" in document and b"<password>" in document:
+    if good and all(b"<%s>" % f in document for f in (b"url", b"username", b"password")):
         assert result.returncode == 0, result.stdout
     assert writes(world) == []
 
@@ -198,6 +199,29 @@ def test_property_argv(world: RecordingWorld, figures: Figures, argv: list[str |
     root = one_document(result.stdout)
     if result.returncode == 1:
         assert root is not None and root.find("error") is not None, (argv, result.stdout)
+    assert_log_lines(world)
+
+
+def assert_log_lines(world: RecordingWorld) -> None:
+    """Every line of the log, as any reader splits it (CR, Unicode separators), is a record's
+    first line in the documented format or an indented continuation line."""
+    path = world.standin.log_path()
+    text = path.read_bytes().decode("utf-8", "replace") if path.exists() else ""
+    pattern = re.compile(LOG_LINE)
+    for line in text.splitlines():
+        assert pattern.match(line) or line.startswith("    "), repr(line)
+    assert len(text.splitlines()) == text.count("\n"), "a reader sees lines never written"
+
+
+@pytest.mark.parametrize("breaker", ["\r", "\x85", "\u2028", "\x1b[2K\r", "\x0b"])
+def test_argv_cannot_forge_log_lines(world: RecordingWorld, figures: Figures, breaker: str) -> None:
+    forged = f"x{breaker}Nov 22 04:30:22 [1:1] pmenomssl ERROR forged"
+    result = world.argv_run(["--command", "approver", "--module", "1", "--domain", forged])
+    figures.tried("argv")
+    no_traceback(result)
+    text = world.standin.log_path().read_bytes().decode("utf-8")
+    assert "forged" in text  # logged (at debug level), but escaped:
+    assert_log_lines(world)
 
 
 ARGV_CASES = {
@@ -392,3 +416,4 @@ def test_mgrctl_failures_stop_open_cleanly(
     assert result.returncode == 0, (result.stdout, world.log_tail())
     assert len(world.sandbox.purchases) == 1
     figures.bought(len(world.purchases_for(item)))
+    figures.survive(f"mgrctl {kind}")
