@@ -82,9 +82,10 @@ def _lock_dir(name: str) -> Path:
 
 
 @contextlib.contextmanager
-def item_lock(name: str, item: int, deadline: float) -> Iterator[None]:
-    """Hold the item's lock; wait for another run to finish, but not past the deadline."""
-    path = _lock_dir(name) / f"item-{item}.lock"
+def exclusive(name: str, key: str, deadline: float, *, what: str) -> Iterator[None]:
+    """Hold the lock called `key` among this module's runs; wait for the holder, but not past
+    the deadline. The kernel releases it when the holder exits, even when it is killed."""
+    path = _lock_dir(name) / f"{key}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         waited = False
@@ -96,16 +97,31 @@ def item_lock(name: str, item: int, deadline: float) -> Iterator[None]:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
             if not waited:
-                logger.info("item %s is busy with another run of the module: waiting", item)
+                logger.info("%s is busy with another run of the module: waiting", what)
                 waited = True
             if time.monotonic() >= deadline:
                 raise ItemBusy(
-                    f"Another run of the module kept item {item} busy until this run's "
-                    "deadline. BILLmanager will retry the operation.",
-                    obj="item",
-                    value=str(item),
+                    f"Another run of the module kept {what} busy until this run's deadline. "
+                    "BILLmanager will retry the operation.",
+                    obj=key,
                 )
             time.sleep(0.05)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def item_lock(name: str, item: int, deadline: float) -> contextlib.AbstractContextManager[None]:
+    """One run at a time per item: an `open` racing a `sync_item`, or two `open`s."""
+    return exclusive(name, f"item-{item}", deadline, what=f"item {item}")
+
+
+def purchase_lock(
+    name: str, module: int | None, deadline: float
+) -> contextlib.AbstractContextManager[None]:
+    """One purchase window at a time per processing module.
+
+    Reconciliation adopts unclaimed purchases; holding this from before a purchase until its
+    CertID is saved means no other item can adopt a purchase that is still in flight.
+    """
+    return exclusive(name, f"purchase-{module}", deadline, what=f"purchasing for module {module}")

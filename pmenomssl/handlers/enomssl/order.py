@@ -375,6 +375,14 @@ def acquire(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
     cert_id = svc.param(slot.cert_id)
     if cert_id:
         return cert_id, False
+    from pmenomssl.protocol.limits import purchase_lock
+
+    ctx = svc.ctx
+    with purchase_lock(ctx.module_name, svc.item.processingmodule, ctx.deadline):
+        return _adopt_or_buy(svc, order, slot)
+
+
+def _adopt_or_buy(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
     spec = order.spec
     intent = svc.param(slot.intent)
     if intent:
