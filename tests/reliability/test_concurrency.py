@@ -95,3 +95,44 @@ def test_same_item_two_opens(world: RecordingWorld, figures: Figures) -> None:
     assert len(world.sandbox.purchases) == settings.SAME_ITEM_RACES
     assert sum("is busy with another run" in line for line in log_lines(world)) >= 1
     assert_whole_lines(world)
+
+
+def test_other_items_purchase_in_flight_is_never_adopted(
+    world: RecordingWorld, figures: Figures
+) -> None:
+    """Item B re-runs after a crash that left its purchase intent but no purchase, while item A
+    is inside PurchaseServices (ENOM has charged, A has not saved the CertID yet). B's
+    reconciliation must not adopt A's purchase as its own: the per-module purchase window
+    makes B wait until A's CertID is saved, then B buys its own certificate."""
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from pmenomssl.handlers.enomssl import params, products
+    from pmenomssl.handlers.enomssl.order import make_intent
+
+    spec = products.find("rapidssl")
+    assert spec is not None
+    first = world.order("rapidssl", "inflight-a.example.com")
+    second = world.order("rapidssl", "inflight-b.example.com")
+    earlier = datetime.now(timezone.utc) - timedelta(minutes=1)
+    world.standin.set_item_param(second, params.PURCHASE_INTENT, make_intent(spec, earlier))
+    # ENOM applies the purchase at once and answers 1.5 s later
+    world.sandbox.faults.add("delay", command="PurchaseServices", seconds=1.5)
+    first_proc = world.spawn("open", first)
+    deadline = time.monotonic() + 30
+    while not world.sandbox.purchases:  # A's purchase is charged, its answer still on the way
+        assert time.monotonic() < deadline, world.log_tail()
+        time.sleep(0.05)
+    second_proc = world.spawn("open", second)
+    figures.tried("two items: one purchase in flight while the other reconciles")
+    for item, proc in ((first, first_proc), (second, second_proc)):
+        code, stdout = world.finish(proc)
+        complete(world, code, stdout, item)
+    world.sandbox.faults.clear()
+    first_cert = world.params(first)[params.CERT_ID]
+    second_cert = world.params(second)[params.CERT_ID]
+    assert first_cert and second_cert and first_cert != second_cert, world.log_tail(60)
+    assert len(world.purchases_for(first)) == 1
+    assert len(world.purchases_for(second)) == 1
+    assert len(world.sandbox.purchases) == 2
+    figures.bought(2)
