@@ -1,0 +1,87 @@
+"""Client of an upstream BILLmanager's client HTTP API (issue 8: the `pmbillreseller` handler).
+
+    with UpstreamClient(url, username, password, deadline=...) as client:
+        client.balance(); client.services("vds"); client.order("vds", {...})
+
+`client` speaks the wire protocol, `functions` is the one table of functions (read, write,
+paid; the UNCONFIRMED names), `errors` the one table of upstream error shapes, `numbers` parses
+upstream's money, `models` holds the results.
+"""
+
+from __future__ import annotations
+
+from pmenomssl.upstream.client import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    UpstreamClient,
+    is_loopback,
+    normalise_url,
+)
+from pmenomssl.upstream.errors import (
+    UpstreamAccessDenied,
+    UpstreamAuthFailed,
+    UpstreamBadResponse,
+    UpstreamBadUrl,
+    UpstreamDeadlineExceeded,
+    UpstreamError,
+    UpstreamInsufficientFunds,
+    UpstreamIpRestricted,
+    UpstreamMissing,
+    UpstreamNotBillmanager,
+    UpstreamOutcomeUnknown,
+    UpstreamTransportError,
+    UpstreamTwoFactor,
+    UpstreamUnreachable,
+)
+from pmenomssl.upstream.functions import ITEMTYPES, Kind
+from pmenomssl.upstream.models import (
+    STATUS_ACTIVE,
+    STATUS_DELETED,
+    STATUS_ORDERED,
+    STATUS_PROCESSING,
+    STATUS_STOPPED,
+    Balance,
+    CertificateFiles,
+    Tariff,
+    TariffAddon,
+    UpstreamService,
+)
+from pmenomssl.upstream.numbers import parse_int, parse_money
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "ITEMTYPES",
+    "STATUS_ACTIVE",
+    "STATUS_DELETED",
+    "STATUS_ORDERED",
+    "STATUS_PROCESSING",
+    "STATUS_STOPPED",
+    "Balance",
+    "CertificateFiles",
+    "Kind",
+    "RetryPolicy",
+    "Tariff",
+    "TariffAddon",
+    "UpstreamAccessDenied",
+    "UpstreamAuthFailed",
+    "UpstreamBadResponse",
+    "UpstreamBadUrl",
+    "UpstreamClient",
+    "UpstreamDeadlineExceeded",
+    "UpstreamError",
+    "UpstreamInsufficientFunds",
+    "UpstreamIpRestricted",
+    "UpstreamMissing",
+    "UpstreamNotBillmanager",
+    "UpstreamOutcomeUnknown",
+    "UpstreamService",
+    "UpstreamTransportError",
+    "UpstreamTwoFactor",
+    "UpstreamUnreachable",
+    "is_loopback",
+    "normalise_url",
+    "parse_int",
+    "parse_money",
+]
