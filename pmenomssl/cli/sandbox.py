@@ -1,4 +1,8 @@
-"""`pmenomssl sandbox enom`: serve the local ENOM reseller API (pmenomssl.sandbox.enom.cli)."""
+"""`pmenomssl sandbox enom|upstream`: serve a local stand-in of an outside service.
+
+The servers themselves live in `pmenomssl.sandbox.enom.cli` and `pmenomssl.sandbox.upstream.cli`;
+this module only registers them as sub-subcommands and hands them their own command line.
+"""
 
 from __future__ import annotations
 
@@ -22,22 +26,47 @@ A curl walkthrough of a whole order and the fault/admin API: `pydoc pmenomssl.sa
 Stop it with Ctrl-C or SIGTERM.
 """
 
+UPSTREAM_EXAMPLES = """\
+examples:
+  # on port 8766 with a generated password (printed); orders are active at once
+  pmenomssl sandbox upstream --port 8766
+
+  # a chosen password (never printed); orders show processing, then active on the 2nd list read
+  pmenomssl sandbox upstream --port 8766 --password-file upstream.pw --activate-after 2
+
+  # then point a pmbillreseller processing module at http://127.0.0.1:8766/billmgr
+  # (username "reseller"); switch failure modes on from another shell:
+  curl -s -d '{"two_factor": true}' http://127.0.0.1:8766/_sandbox/configure
+
+A curl walkthrough of a whole life cycle and the fault/admin API:
+`pydoc pmenomssl.sandbox.upstream.cli`. Stop it with Ctrl-C or SIGTERM.
+"""
+
+# sandbox kind -> the module whose build_parser() and main(argv) serve it
+KINDS = {
+    "enom": "pmenomssl.sandbox.enom.cli",
+    "upstream": "pmenomssl.sandbox.upstream.cli",
+}
+
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `pmenomssl sandbox enom`."""
-    from pmenomssl.sandbox.enom.cli import build_parser
+    """Register `pmenomssl sandbox enom` and `pmenomssl sandbox upstream`."""
+    from pmenomssl.sandbox.enom.cli import build_parser as enom_parser
+    from pmenomssl.sandbox.upstream.cli import build_parser as upstream_parser
 
     parser = subparsers.add_parser(
         "sandbox",
-        help="serve a local stand-in of an outside service (ENOM) for tests and demos",
+        help="serve a local stand-in of an outside service (ENOM, an upstream BILLmanager) "
+        "for tests and demos",
         description="Serve a local stand-in of an outside service for tests and demos.",
-        epilog="example:\n  pmenomssl sandbox enom --port 8765",
+        epilog="examples:\n  pmenomssl sandbox enom --port 8765\n"
+        "  pmenomssl sandbox upstream --port 8766",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     kinds = parser.add_subparsers(dest="sandbox_kind", metavar="KIND", required=True)
     kinds.add_parser(
         "enom",
-        parents=[build_parser()],
+        parents=[enom_parser()],
         add_help=False,  # the parent parser's -h/--help is inherited
         help="a local ENOM reseller API (interface.asp)",
         description=paragraph(
@@ -47,14 +76,26 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    kinds.add_parser(
+        "upstream",
+        parents=[upstream_parser()],
+        add_help=False,
+        help="a local upstream BILLmanager client API (/billmgr, out=xml)",
+        description=paragraph(
+            "Serve a local upstream BILLmanager client API (/billmgr, out=xml) with a balance, "
+            "tariffs, services moving from ordered to active, real X.509 certificates from a "
+            "sandbox CA, the account's failure modes, fault injection and a JSON admin API "
+            "under /_sandbox/."
+        ),
+        epilog=UPSTREAM_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
-def enom_argv(args: argparse.Namespace) -> list[str]:
+def own_argv(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     """The sandbox's own command line for the options given (defaults left out)."""
-    from pmenomssl.sandbox.enom.cli import build_parser
-
     argv: list[str] = []
-    for action in build_parser()._actions:
+    for action in parser._actions:
         if not action.option_strings or action.dest == "help":
             continue
         value = getattr(args, action.dest, action.default)
@@ -69,8 +110,17 @@ def enom_argv(args: argparse.Namespace) -> list[str]:
     return argv
 
 
-def run(args: argparse.Namespace) -> int:
-    """Carry out `pmenomssl sandbox enom`; return the exit status."""
-    from pmenomssl.sandbox.enom.cli import main
+def enom_argv(args: argparse.Namespace) -> list[str]:
+    """`pmenomssl sandbox enom`'s own command line for the options given."""
+    from pmenomssl.sandbox.enom.cli import build_parser
 
-    return main(enom_argv(args))
+    return own_argv(build_parser(), args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out `pmenomssl sandbox KIND`; return the exit status."""
+    import importlib
+
+    module = importlib.import_module(KINDS[args.sandbox_kind])
+    status: int = module.main(own_argv(module.build_parser(), args))
+    return status

@@ -1,0 +1,479 @@
+"""The HTTP side of the upstream sandbox: `/billmgr`, fault injection and the `/_sandbox/` API.
+
+    with UpstreamSandbox(balance=Decimal("10000"), currency="RUB") as up:
+        client = UpstreamClient(up.url, up.username, up.password)
+        up.fault("v2.vds.order.param", "reset_after")
+        ...
+        assert up.calls["v2.vds.order.param"] == 1 and len(up.orders) == 1
+
+`/billmgr` answers GET and POST; parameters come from the form body and the query string (the
+body wins), `authinfo=user:password` included, as a real BILLmanager accepts both. Anything but
+`out=xml` gets the HTML login page, as the real panel would serve.
+
+Admin API (JSON; for `pmenomssl sandbox upstream` driven from curl or another process; it never
+returns the password):
+    GET    /_sandbox/state                 balance, settings, calls, orders, prolongs, services
+    POST   /_sandbox/configure             {"balance": "10.00", "two_factor": true,
+                                            "ip_restricted": true, "level": "admin",
+                                            "activate_after": 2, "whoami_balance": false}
+    GET    /_sandbox/fault                 armed faults
+    POST   /_sandbox/fault                 {"func": "service.prolong", "kind": "reset_after",
+                                            "times": 1}   (func null or absent: any function)
+    DELETE /_sandbox/fault                 disarm all
+    POST   /_sandbox/activate/<id>         make a service active (issue the certificate)
+    POST   /_sandbox/status/<id>           {"status": 3}
+    POST   /_sandbox/services              {"itemtype": "vds", "pricelist": "21", "period": 1,
+                                            "remoteid": "", "status": 2} -> an existing service
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import http.server
+import json
+import logging
+import secrets
+import select
+import socket
+import struct
+import threading
+import urllib.parse
+from decimal import Decimal, InvalidOperation
+from types import TracebackType
+
+from pmenomssl.sandbox.upstream import functions
+from pmenomssl.sandbox.upstream.faults import Fault, Faults
+from pmenomssl.sandbox.upstream.state import (
+    ACTIVE,
+    OrderRecord,
+    ProlongRecord,
+    SandboxService,
+    UpstreamState,
+    service_json,
+)
+
+logger = logging.getLogger(__name__)
+
+API_PATH = "/billmgr"
+ADMIN_PREFIX = "/_sandbox/"
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+# A hanging ("timeout") request gives up on its own after this long, whatever the client does.
+MAX_HANG_SECONDS = 300.0
+DEFAULT_USERNAME = "reseller"
+
+HTML_500 = b"""<!DOCTYPE html>
+<html><head><title>500 Internal Server Error</title></head>
+<body><h1>Internal Server Error</h1><hr><address>nginx</address></body></html>
+"""
+# What BILLmanager's panel serves a request without a session: its login form.
+HTML_LOGIN = b"""<!DOCTYPE html>
+<html><head><title>BILLmanager</title></head>
+<body><form method="post" action="/billmgr"><input name="username"><input name="password"
+type="password"><input type="hidden" name="func" value="auth"><button>Log in</button></form>
+</body></html>
+"""
+HTML_404 = b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>\n"
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128  # many module processes may connect at once
+    sandbox: UpstreamSandbox
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"  # keep-alive, as the client reuses connections
+    server_version = "nginx"
+    sys_version = ""
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes: without NODELAY, Nagle plus the client's
+        # delayed ACK would add ~40 ms to every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: object) -> None:
+        # The request line may carry authinfo in its query string: never log it.
+        pass
+
+    def _read_body(self) -> bytes:
+        try:
+            length = int(self.headers.get("Content-Length", "0") or "0")
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            raise ValueError("bad or oversized Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST (SO_LINGER 0), answering nothing."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+    def _hang(self) -> None:
+        """Answer nothing until the client closes the connection or the sandbox stops."""
+        self.close_connection = True
+        stopping = self.server.sandbox.stopping
+        waited = 0.0
+        while not stopping.wait(0.05) and waited < MAX_HANG_SECONDS:
+            waited += 0.05
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return  # the client gave up and closed its end
+                except OSError:
+                    return
+
+    def _params(self, body: bytes) -> dict[str, str]:
+        pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        query = urllib.parse.urlsplit(self.path).query
+        pairs += urllib.parse.parse_qsl(query, keep_blank_values=True)
+        params: dict[str, str] = {}
+        for key, value in pairs:
+            params.setdefault(key, value)  # the body first
+        return params
+
+    # --- verbs --------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            body = self._read_body()
+        except ValueError:
+            self._send(413, b"request too large\n", "text/plain")
+            self.close_connection = True
+            return
+        try:
+            if path.rstrip("/") == API_PATH and method != "DELETE":
+                self._api(body)
+            elif path.startswith(ADMIN_PREFIX):
+                self._admin(method, path[len(ADMIN_PREFIX) :], body)
+            else:
+                self._send(404, HTML_404, "text/html")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    # --- /billmgr -----------------------------------------------------------------------------
+
+    def _api(self, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        params = self._params(body)
+        func = params.get("func", "")
+        state = sandbox.state
+        with state.lock:
+            state.calls[func] += 1
+        fault = sandbox.faults.take(func)
+        reply = b""
+        if params.get("out") != "xml":
+            reply = HTML_LOGIN
+        elif fault is None or fault.takes_effect:
+            with state.lock:  # one call at a time: calls are atomic, as upstream's are
+                reply = functions.execute(state, params)
+        logger.debug("upstream sandbox %s%s", func, f" fault={fault.kind}" if fault else "")
+        self._answer(reply, fault)
+
+    def _answer(self, reply: bytes, fault: Fault | None) -> None:
+        kind = fault.kind if fault else ""
+        if kind in ("reset_before", "reset_after"):
+            self._reset()
+        elif kind == "timeout":
+            self._hang()
+        elif kind == "http_500":
+            self._send(500, HTML_500, "text/html")
+        elif kind == "html" or reply == HTML_LOGIN:
+            self._send(200, HTML_LOGIN, "text/html; charset=utf-8")
+        elif kind == "truncated":
+            self._send(200, _truncated(reply), "text/xml; charset=UTF-8")
+        else:
+            self._send(200, reply, "text/xml; charset=UTF-8")
+
+    # --- admin --------------------------------------------------------------------------------
+
+    def _json(self, status: int, value: object) -> None:
+        self._send(status, (json.dumps(value, indent=2) + "\n").encode(), "application/json")
+
+    def _admin(self, method: str, route: str, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        try:
+            data = json.loads(body) if body.strip() else {}
+            if not isinstance(data, dict):
+                raise ValueError("the body must be a JSON object")
+            parts = [p for p in route.split("/") if p]
+            if method == "GET" and parts == ["state"]:
+                self._json(200, sandbox.state.snapshot())
+            elif parts == ["configure"] and method == "POST":
+                _configure_from_json(sandbox, data)
+                self._json(200, sandbox.state.snapshot())
+            elif parts == ["fault"] and method == "GET":
+                self._json(200, [f.as_dict() for f in sandbox.faults.armed()])
+            elif parts == ["fault"] and method == "POST":
+                times = data.get("times", 1)
+                fault = sandbox.fault(
+                    data.get("func"), str(data["kind"]), None if times is None else int(times)
+                )
+                self._json(201, fault.as_dict())
+            elif parts == ["fault"] and method == "DELETE":
+                sandbox.faults.clear()
+                self._json(200, [])
+            elif len(parts) == 2 and parts[0] == "activate" and method == "POST":
+                self._json(200, service_json(sandbox.activate(parts[1])))
+            elif len(parts) == 2 and parts[0] == "status" and method == "POST":
+                self._json(200, service_json(sandbox.set_status(parts[1], int(data["status"]))))
+            elif parts == ["services"] and method == "POST":
+                expiredate = data.get("expiredate")
+                service_id = sandbox.add_service(
+                    str(data["itemtype"]),
+                    str(data["pricelist"]),
+                    int(data["period"]),
+                    remoteid=str(data.get("remoteid", "")),
+                    status=int(data.get("status", ACTIVE)),
+                    expiredate=datetime.date.fromisoformat(expiredate) if expiredate else None,
+                )
+                self._json(201, {"id": service_id})
+            else:
+                self._json(404, {"error": f"no admin route {method} /_sandbox/{route}"})
+        except KeyError as error:
+            self._json(
+                404 if parts[:1] in (["activate"], ["status"]) else 400, {"error": str(error)}
+            )
+        except (ValueError, TypeError, InvalidOperation) as error:
+            self._json(400, {"error": f"{type(error).__name__}: {error}"})
+
+
+def _truncated(reply: bytes) -> bytes:
+    """The reply cut halfway through `<doc>` (short replies would lose only the declaration)."""
+    start = max(reply.find(b"<doc"), 0)
+    return reply[: start + (len(reply) - start) // 2]
+
+
+def _configure_from_json(sandbox: UpstreamSandbox, data: dict[str, object]) -> None:
+    """POST /_sandbox/configure: the same settings as `configure()`, checked strictly."""
+    flags = ("two_factor", "ip_restricted", "whoami_balance")
+    known = {*flags, "level", "balance", "activate_after"}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; known: {sorted(known)}")
+    for name in flags:
+        if name in data and not isinstance(data[name], bool):
+            raise ValueError(f"{name} must be true or false")
+    activate_after = data.get("activate_after")
+    if activate_after is not None and not isinstance(activate_after, int):
+        raise ValueError("activate_after must be a whole number")
+    balance = data.get("balance")
+    sandbox.configure(
+        two_factor=_flag(data, "two_factor"),
+        ip_restricted=_flag(data, "ip_restricted"),
+        whoami_balance=_flag(data, "whoami_balance"),
+        level=None if data.get("level") is None else str(data["level"]),
+        balance=None if balance is None else Decimal(str(balance)),
+        activate_after=activate_after,
+    )
+
+
+def _flag(data: dict[str, object], name: str) -> bool | None:
+    value = data.get(name)
+    return value if isinstance(value, bool) else None
+
+
+class UpstreamSandbox:
+    """A stateful upstream BILLmanager client API on 127.0.0.1, served from a thread."""
+
+    def __init__(
+        self,
+        balance: Decimal = Decimal("10000.00"),
+        currency: str = "RUB",
+        *,
+        username: str = DEFAULT_USERNAME,
+        password: str | None = None,
+        activate_after: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.state = UpstreamState(
+            username, password or secrets.token_urlsafe(18), balance, currency
+        )
+        self.state.settings.activate_after = activate_after
+        self.faults = Faults()
+        # Set on stop: "timeout" faults stop hanging, so shutting down never waits for them.
+        self.stopping = threading.Event()
+        self._server = _Server((host, port), _Handler)
+        self._server.sandbox = self
+        self._thread: threading.Thread | None = None
+
+    # --- where and who ------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return str(self._server.server_address[0])
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        host = self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + API_PATH
+
+    @property
+    def username(self) -> str:
+        return self.state.username
+
+    @property
+    def password(self) -> str:
+        return self.state.password
+
+    # --- what happened ------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> collections.Counter[str]:
+        """Requests received per func, faulted and refused ones included."""
+        return self.state.calls
+
+    @property
+    def orders(self) -> list[OrderRecord]:
+        """Paid orders (a copy), one per order that charged."""
+        with self.state.lock:
+            return list(self.state.orders)
+
+    @property
+    def prolongs(self) -> list[ProlongRecord]:
+        """Paid prolongs (a copy)."""
+        with self.state.lock:
+            return list(self.state.prolongs)
+
+    @property
+    def balance(self) -> Decimal:
+        with self.state.lock:
+            return self.state.balance
+
+    def services(self, itemtype: str | None = None) -> list[SandboxService]:
+        """Copies of the services (of one item type), oldest first."""
+        return self.state.snapshot_services(itemtype)
+
+    def service(self, service_id: str) -> SandboxService:
+        """A copy of one service (KeyError if unknown)."""
+        found = [s for s in self.services() if s.id == str(service_id)]
+        if not found:
+            raise KeyError(f"no upstream service {service_id!r}")
+        return found[0]
+
+    # --- steering -----------------------------------------------------------------------------
+
+    def configure(
+        self,
+        *,
+        two_factor: bool | None = None,
+        ip_restricted: bool | None = None,
+        level: str | None = None,
+        balance: Decimal | str | None = None,
+        activate_after: int | None = None,
+        whoami_balance: bool | None = None,
+    ) -> None:
+        """Change the account; None leaves a setting as it is. `activate_after` applies to
+        services ordered from now on."""
+        state = self.state
+        with state.lock:
+            settings = state.settings
+            if two_factor is not None:
+                settings.two_factor = bool(two_factor)
+            if ip_restricted is not None:
+                settings.ip_restricted = bool(ip_restricted)
+            if level is not None:
+                settings.level = str(level)
+            if balance is not None:
+                state.balance = Decimal(str(balance))
+            if activate_after is not None:
+                if int(activate_after) < 0:
+                    raise ValueError("activate_after must be >= 0")
+                settings.activate_after = int(activate_after)
+            if whoami_balance is not None:
+                settings.whoami_balance = bool(whoami_balance)
+
+    def fault(self, func: str | None, kind: str, times: int | None = 1) -> Fault:
+        """Arm a fault for the next `times` calls of `func` (None: any); see `faults.py`."""
+        return self.faults.add(func, kind, times)
+
+    def set_status(self, service_id: str, status: int) -> SandboxService:
+        return self.state.set_status(str(service_id), status)
+
+    def activate(self, service_id: str) -> SandboxService:
+        """Active now, expiry from today; a certificate gets its X.509 issued."""
+        return self.state.activate(str(service_id))
+
+    def add_service(
+        self,
+        itemtype: str,
+        pricelist: str,
+        period: int,
+        remoteid: str = "",
+        status: int = ACTIVE,
+        expiredate: datetime.date | None = None,
+    ) -> str:
+        """A service that already exists upstream (nothing charged); returns its id."""
+        return self.state.add_service(
+            itemtype, str(pricelist), period, remoteid, status, expiredate
+        ).id
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    def start(self) -> UpstreamSandbox:
+        if self._thread is None:
+            self.stopping.clear()
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"upstream-sandbox-{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> UpstreamSandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
