@@ -173,3 +173,16 @@ def test_error_xml_is_what_the_client_classifies() -> None:
     with pytest.raises(UpstreamTwoFactor) as caught:
         _document(body.encode(), "whoami")
     assert caught.value.upstream_msg == "a <code> & more"
+
+
+def test_an_unknown_function_says_so_rather_than_blaming_the_service_id() -> None:
+    unknown = upstream_errors.api_error(
+        func="v2.vds.order.param", upstream_type="missing", upstream_object="func", upstream_msg=""
+    )
+    missing = upstream_errors.api_error(
+        func="certificate.file", upstream_type="missing", upstream_object="elid", upstream_msg=""
+    )
+    assert "does not know this function" in unknown.desc
+    assert "service id" not in unknown.desc
+    assert "service id" in missing.desc
+    assert unknown.error_type == missing.error_type == "upstream_error"
