@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pmenomssl.operator import messages_billreseller as _billreseller
+
 LANGS = ("ru", "en")
 
 # One text per language.
@@ -76,7 +78,8 @@ CREATEUSER_LINK: Text = {
     "en": "Sign up for an ENOM reseller account",
 }
 
-#: `msg_error_<type>` for every error type the code can raise.
+#: `msg_error_<type>` for every error type the code can raise (the types only pmbillreseller
+#: raises come from `messages_billreseller.OWN_ERRORS`, merged in below).
 ERRORS: Mapping[str, Text] = {
     # pmenomssl.errors / pmenomssl.protocol / pmenomssl.handlers
     "module_error": {
@@ -278,6 +281,8 @@ ERRORS: Mapping[str, Text] = {
         "en": "The service has no ENOM certificate yet: the order (open) has not completed.",
     },
 }
+
+ERRORS = {**ERRORS, **_billreseller.OWN_ERRORS}
 
 #: Used only for an error type missing from ERRORS (the tests make sure none is missing).
 FALLBACK_ERROR: Text = {

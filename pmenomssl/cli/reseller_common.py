@@ -1,0 +1,198 @@
+"""What the `pmbillreseller` subcommands share: where the upstream credentials come from, the
+handler, and the output conventions (`pmbillreseller <sub>: message` on stderr).
+
+Credentials are either typed in (`--url --username`; the password from `--password-file`,
+`PMBILLRESELLER_PASSWORD` or a prompt, never from the command line) or read from the settings
+BILLmanager stores for a processing module (`--module M`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pmenomssl import config, log
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lxml import etree
+
+    from pmenomssl.handlers.base import Context, Handler, Output
+    from pmenomssl.handlers.billreseller.settings import Connection
+
+PROG = "pmbillreseller"
+PASSWORD_ENV = "PMBILLRESELLER_PASSWORD"  # noqa: S105 (the variable's name)
+EXAMPLE_URL = "https://my.example.com/billmgr"
+
+
+class UsageError(Exception):
+    """Wrong arguments or no password: exit status 2 with this message."""
+
+
+def error(sub: str, message: str, status: int = 1) -> int:
+    """Print `pmbillreseller <sub>: message` on stderr and return `status`."""
+    sys.stderr.write(f"{PROG} {sub}: {message}\n")
+    return status
+
+
+class RefusePassword(argparse.Action):
+    """`--password VALUE` is refused without echoing VALUE (argv shows in ps and history)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        if isinstance(values, str):
+            log.register_secret(values)
+        parser.error(
+            f"{option_string} does not exist: a password on the command line shows in `ps` and "
+            f"the shell's history. Use --password-file FILE, {PASSWORD_ENV}, or the prompt."
+        )
+
+
+def add_credentials(parser: argparse.ArgumentParser, *, module_help: str) -> None:
+    """--url/--username/--password-file, or --module M (exclusive with --url)."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--url",
+        help=f"the upstream BILLmanager's API URL as typed in the module settings "
+        f"(e.g. {EXAMPLE_URL})",
+    )
+    source.add_argument("--module", metavar="M", type=positive_int, help=module_help)
+    parser.add_argument("--username", help="the upstream account's login (with --url)")
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=f"read the password from FILE (else {PASSWORD_ENV}, else a prompt)",
+    )
+    parser.add_argument(
+        "--password", "--pw", nargs="?", action=RefusePassword, help=argparse.SUPPRESS
+    )
+
+
+def positive_int(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return int(text)
+
+
+def read_password(path: str | None) -> str:
+    """The password from FILE, the environment or a prompt (UsageError when none)."""
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                password = handle.read().rstrip("\r\n")
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    elif os.environ.get(PASSWORD_ENV):
+        password = os.environ[PASSWORD_ENV]
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Upstream BILLmanager password: ")
+    else:
+        raise UsageError(
+            f"no password: use --password-file FILE or {PASSWORD_ENV}, or run it on a terminal "
+            "to be asked"
+        )
+    log.register_secret(password)
+    return password
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a connection's settings came from, for the output."""
+
+    connection: Connection
+    where: str
+    module_id: int | None = None
+
+
+def typed_source(args: argparse.Namespace) -> Source:
+    """The connection typed in (`--url --username` and a password)."""
+    from pmenomssl.handlers.billreseller import settings
+
+    if not args.username:
+        raise UsageError("--url needs --username (the upstream account's login)")
+    values = {
+        settings.PARAM_URL: args.url,
+        settings.PARAM_USERNAME: args.username,
+        settings.PARAM_PASSWORD: read_password(args.password_file),
+    }
+    return Source(
+        settings.from_params(values, where="the credentials given"), "the credentials given"
+    )
+
+
+def module_params(module_id: int) -> tuple[dict[str, str], str]:
+    """The stored settings of processing module `module_id` (decrypted) and a description; the
+    module must be one of this executable's (ModuleError otherwise)."""
+    from pmenomssl.billing import BillingGateway, NotFoundError
+
+    with BillingGateway(config.mgr_root()) as billing:
+        module = billing.module(module_id)
+        params = billing.module_params(module_id)
+    if module.module != config.module_name():
+        raise NotFoundError(
+            f"Processing module {module.id} {module.name!r} belongs to the module "
+            f"{module.module!r}, not {config.module_name()!r}: give the id of a "
+            f"{config.module_name()} processing module (Integration > Processing modules), "
+            "or use that module's own executable.",
+            error_type="module_not_found",
+            obj="processingmodule",
+            value=str(module_id),
+        )
+    return params, f"processing module {module.id} {module.name!r} ({module.module})"
+
+
+def module_source(module_id: int) -> Source:
+    from pmenomssl.handlers.billreseller import settings
+
+    params, where = module_params(module_id)
+    return Source(settings.from_params(params, where=where), where, module_id)
+
+
+def first_module_id() -> int:
+    """The first active processing module of this name (ModuleError when there is none)."""
+    from pmenomssl.billing import BillingGateway, NotFoundError
+
+    with BillingGateway(config.mgr_root()) as billing:
+        modules = billing.modules_named(config.module_name())
+    if not modules:
+        raise NotFoundError(
+            f"BILLmanager has no active processing module named {config.module_name()!r}: "
+            "create one (Integration > Processing modules), or give --module M or --url.",
+            error_type="module_not_found",
+            obj="processingmodule",
+        )
+    return modules[0].id
+
+
+def handler_command(command: str) -> Callable[[Context], Output]:
+    """The reseller handler's own implementation of `command` (the panel's behaviour)."""
+    from pmenomssl.handlers import load_handler
+
+    handler: Handler = load_handler(config.handler_name())
+    method = handler.method_for(command)
+    if method is None:
+        raise RuntimeError(f"the {config.handler_name()} handler has no {command} command")
+    return method
+
+
+def output_document(output: Output) -> etree._Element | None:
+    """A command's output as an lxml element (None for no output)."""
+    from lxml import etree
+
+    if output is None:
+        return None
+    if isinstance(output, etree._Element):
+        return output
+    data = output if isinstance(output, bytes) else output.to_bytes()  # the minimal writer's
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(data, parser)

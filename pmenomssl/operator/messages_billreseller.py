@@ -1,0 +1,292 @@
+"""The texts of `pmbillreseller`'s module description XML, in Russian and English.
+
+`module_xml` builds `billmgr_mod_pmbillreseller.xml` from these tables (kind BILLRESELLER).
+Error texts: `OWN_ERRORS` are the types only this module raises (the upstream client's and the
+reseller handler's); they also join `messages.ERRORS`, the one table of every error type of the
+package. `OVERRIDES` replace the ENOM-worded texts of types both modules share.
+"""
+
+# Russian texts: the Cyrillic letters ruff finds ambiguous are meant.
+# ruff: noqa: RUF001
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+Text = Mapping[str, str]
+
+DESC_SHORT: Text = {"ru": "Реселлинг BILLmanager", "en": "BILLmanager reseller"}
+DESC_FULL: Text = {
+    "ru": (
+        "Перепродажа услуг другого (вышестоящего) BILLmanager через его клиентский API: "
+        "SSL-сертификаты, лицензии ПО, виртуальный хостинг, VDS и выделенные серверы. Заказ, "
+        "продление, изменение дополнений, приостановка, удаление и импорт услуг."
+    ),
+    "en": (
+        "Resell the services of another (upstream) BILLmanager through its client API: SSL "
+        "certificates, software licences, shared hosting, VDS and dedicated servers. Order, "
+        "renew, change addons, suspend, delete and import services."
+    ),
+}
+
+FIELD_LABELS: Mapping[str, Text] = {
+    "url": {"ru": "URL вышестоящего BILLmanager", "en": "Upstream BILLmanager URL"},
+    "username": {"ru": "Логин", "en": "Username"},
+    "password": {"ru": "Пароль", "en": "Password"},
+}
+FIELD_HINTS: Mapping[str, Text] = {
+    "url": {
+        "ru": (
+            "Полный адрес API вышестоящего BILLmanager, например https://my.example.com/billmgr "
+            "или https://my.example.com:1500/billmgr (если путь не оканчивается на /billmgr, "
+            "он добавляется). Только https."
+        ),
+        "en": (
+            "The full API address of the upstream BILLmanager, e.g. "
+            "https://my.example.com/billmgr or https://my.example.com:1500/billmgr (/billmgr "
+            "is appended when the path does not end with it). https only."
+        ),
+    },
+    "username": {
+        "ru": (
+            "Клиентская учётная запись у вышестоящего провайдера (уровень «Клиент», с правом "
+            "останавливать и удалять услуги). Отдельная учётная запись для каждого биллинга, "
+            "который перепродаёт услуги."
+        ),
+        "en": (
+            "A client account at the upstream provider (Customer level, allowed to stop and "
+            "delete services). One account per reselling billing."
+        ),
+    },
+    "password": {
+        "ru": (
+            "Пароль этой учётной записи; хранится в BILLmanager в зашифрованном виде. "
+            "Двухфакторная аутентификация на ней должна быть выключена, а IP-адрес этого "
+            "сервера разрешён, если доступ ограничен по IP."
+        ),
+        "en": (
+            "That account's password; BILLmanager keeps it encrypted. The account must not use "
+            "two-factor authentication, and this server's IP address must be allowed if access "
+            "is restricted by IP."
+        ),
+    },
+}
+FIELD_PLACEHOLDERS: Mapping[str, str] = {"url": "https://my.example.com/billmgr"}
+
+#: Error types only this module raises (pmenomssl.upstream.errors and
+#: pmenomssl.handlers.billreseller.errors).
+OWN_ERRORS: Mapping[str, Text] = {
+    "upstream_error": {
+        "ru": (
+            "Вышестоящий BILLmanager отклонил запрос. Его тип ошибки и текст есть в журнале "
+            "модуля; причину ищите в журнале вышестоящего BILLmanager."
+        ),
+        "en": (
+            "The upstream BILLmanager refused the request. Its error type and message are in "
+            "the module's log; look for the cause in the upstream BILLmanager's log."
+        ),
+    },
+    "upstream_auth": {
+        "ru": (
+            "Вышестоящий BILLmanager не принял логин или пароль. Проверьте их в настройках "
+            "модуля обработки (войдите с ними в клиентскую панель вышестоящего провайдера)."
+        ),
+        "en": (
+            "The upstream BILLmanager rejected the username or password. Check them in the "
+            "processing module's settings (log in to the upstream's client panel with them)."
+        ),
+    },
+    "upstream_ip_restricted": {
+        "ru": (
+            "Учётная запись у вышестоящего провайдера не принимает вход по API с IP-адреса "
+            "этого сервера. Разрешите этот адрес в её настройках доступа или снимите "
+            "ограничение."
+        ),
+        "en": (
+            "The upstream account does not accept API logins from this server's IP address. "
+            "Allow the address in the account's access settings, or lift the restriction."
+        ),
+    },
+    "upstream_two_factor": {
+        "ru": (
+            "На учётной записи у вышестоящего провайдера включена двухфакторная "
+            "аутентификация, она блокирует доступ по API. Используйте учётную запись без неё."
+        ),
+        "en": (
+            "Two-factor authentication on the upstream account blocks API access. Use an "
+            "account without it."
+        ),
+    },
+    "upstream_access_denied": {
+        "ru": (
+            "Учётной записи у вышестоящего провайдера это не разрешено. Нужен уровень «Клиент» "
+            "с правом заказывать, останавливать и удалять услуги."
+        ),
+        "en": (
+            "The upstream account is not allowed to do this. It must be at Customer level and "
+            "allowed to order, stop and delete services."
+        ),
+    },
+    "upstream_insufficient_funds": {
+        "ru": (
+            "Недостаточно средств на балансе у вышестоящего провайдера (или баланс ниже "
+            "минимального баланса модуля). Пополните баланс; ничего не оплачено."
+        ),
+        "en": (
+            "The upstream account's balance is too low (or below the module's minimal "
+            "balance). Top it up; nothing was charged."
+        ),
+    },
+    "upstream_not_billmanager": {
+        "ru": (
+            "По указанному URL отвечает не API BILLmanager. Укажите адрес вида "
+            "https://my.example.com/billmgr в настройках модуля обработки."
+        ),
+        "en": (
+            "The URL does not answer as a BILLmanager API. Enter an address like "
+            "https://my.example.com/billmgr in the processing module's settings."
+        ),
+    },
+    "upstream_bad_url": {
+        "ru": (
+            "URL вышестоящего BILLmanager непригоден: нужен полный адрес https:// (http только "
+            "для локального адреса)."
+        ),
+        "en": (
+            "The upstream BILLmanager URL cannot be used: enter the full https:// address "
+            "(plain http only on the loopback interface)."
+        ),
+    },
+    "upstream_unreachable": {
+        "ru": (
+            "Нет связи с вышестоящим BILLmanager (сеть, DNS, межсетевой экран, TLS). Запрос "
+            "не отправлен; операция будет повторена."
+        ),
+        "en": (
+            "The upstream BILLmanager could not be reached (network, DNS, firewall, TLS). "
+            "Nothing was sent; the operation will be repeated."
+        ),
+    },
+    "upstream_bad_response": {
+        "ru": "Вышестоящий BILLmanager не дал полного ответа. Повторите позже.",
+        "en": "The upstream BILLmanager gave no complete answer. Try again later.",
+    },
+    "upstream_outcome_unknown": {
+        "ru": (
+            "Ответ вышестоящего BILLmanager потерян: операция могла выполниться. Она не "
+            "повторялась, чтобы не заплатить дважды; повторный запуск сверяется с вышестоящим "
+            "биллингом."
+        ),
+        "en": (
+            "The upstream BILLmanager's answer was lost: the operation may have been carried "
+            "out. It was not repeated, to avoid paying twice; a re-run reconciles with the "
+            "upstream first."
+        ),
+    },
+    "unknown_tariff": {
+        "ru": (
+            "Внутреннее имя тарифа (или дополнения) не является кодом тарифа (дополнения) "
+            "вышестоящего BILLmanager. Список кодов: pmbillreseller tariffs."
+        ),
+        "en": (
+            "The tariff's (or addon's) internal name is not an upstream tariff (addon) id. "
+            "`pmbillreseller tariffs` lists them."
+        ),
+    },
+    "period_not_available": {
+        "ru": (
+            "У тарифа вышестоящего BILLmanager нет такого периода. Ничего не заказано; "
+            "уберите период из локального тарифа."
+        ),
+        "en": (
+            "The upstream tariff has no such period. Nothing was ordered; remove the period "
+            "from the local tariff."
+        ),
+    },
+    "order_ambiguous": {
+        "ru": (
+            "После потерянного ответа на заказ у вышестоящего провайдера найдено несколько "
+            "подходящих услуг. Ничего не заказано повторно; выберите услугу вручную (номера "
+            "в журнале модуля)."
+        ),
+        "en": (
+            "After a lost order answer several upstream services could be this one. Nothing "
+            "was ordered again; pick the service by hand (the ids are in the module's log)."
+        ),
+    },
+    "upstream_service_missing": {
+        "ru": (
+            "Сохранённой услуги нет в учётной записи вышестоящего провайдера. Проверьте, что "
+            "модуль подключён к той же учётной записи."
+        ),
+        "en": (
+            "The saved upstream service is not in the upstream account. Check that the module "
+            "uses the same account."
+        ),
+    },
+    "invalid_order_data": {
+        "ru": (
+            "Для заказа не хватает данных, которые нужны вышестоящему BILLmanager "
+            "(для сертификата: CSR и контакты)."
+        ),
+        "en": (
+            "The order lacks data the upstream BILLmanager needs (for a certificate: the CSR "
+            "and contacts)."
+        ),
+    },
+    "tariff_change_unsupported": {
+        "ru": "Смену тарифа нельзя применить у вышестоящего провайдера; она отменена.",
+        "en": "The tariff change cannot be applied upstream; it was rolled back.",
+    },
+}
+
+#: Texts of types both modules raise whose `messages.ERRORS` text names ENOM.
+OVERRIDES: Mapping[str, Text] = {
+    "module_error": {
+        "ru": "Ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля.",
+        "en": "The BILLmanager reseller module failed. The details are in the module's log.",
+    },
+    "unknown": {
+        "ru": (
+            "Непредвиденная ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля "
+            "(var/<модуль>.log); передайте его разработчикам модуля."
+        ),
+        "en": (
+            "Unexpected error in the BILLmanager reseller module. The details are in the "
+            "module's log (var/<module>.log); please send it to the module's maintainers."
+        ),
+    },
+    "no_handler": {
+        "ru": (
+            "Для имени модуля не найден обработчик. Переустановите модуль командой "
+            "pmbillreseller install."
+        ),
+        "en": "No handler is registered for this module name. Reinstall with pmbillreseller "
+        "install.",
+    },
+    "invalid_connection": {
+        "ru": (
+            "Настройки подключения к вышестоящему BILLmanager неполны или неверны: заполните "
+            "URL, логин и пароль модуля обработки."
+        ),
+        "en": (
+            "The upstream BILLmanager connection settings are incomplete or wrong: fill in the "
+            "processing module's URL, username and password."
+        ),
+    },
+    "not_ordered": {
+        "ru": "У услуги ещё нет услуги у вышестоящего провайдера: заказ (open) не завершён.",
+        "en": "The service has no upstream service yet: the order (open) has not completed.",
+    },
+}
+
+FALLBACK_ERROR: Text = {
+    "ru": "Ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля.",
+    "en": "The BILLmanager reseller module failed. The details are in the module's log.",
+}
+
+
+def error_text(error_type: str) -> Text:
+    """The msgerror texts of `error_type` in pmbillreseller's description."""
+    from pmenomssl.operator import messages
+
+    return OVERRIDES.get(error_type) or messages.ERRORS.get(error_type) or FALLBACK_ERROR
