@@ -17,12 +17,13 @@ from pmenomssl.billing.gateway import (
     BillingGateway,
     clear_caches,
 )
-from pmenomssl.billing.models import CertificateRow, Item, ModuleRow
+from pmenomssl.billing.models import Addon, CertificateRow, Item, ModuleRow
 
 __all__ = [
     "CERTIFICATE_OPEN_FUNC",
     "ERROR_TYPES",
     "POST_OPERATIONS",
+    "Addon",
     "BillingError",
     "BillingGateway",
     "CertificateRow",

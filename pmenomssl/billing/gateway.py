@@ -27,7 +27,7 @@ from pmenomssl.billing.errors import (
     MgrctlError,
     NotFoundError,
 )
-from pmenomssl.billing.models import CertificateRow, Item, ModuleRow
+from pmenomssl.billing.models import Addon, CertificateRow, Item, ModuleRow
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -383,7 +383,7 @@ class BillingGateway:
 
     _ITEM_SQL = (
         "SELECT i.id, i.status, i.period, i.expiredate, i.opendate, i.remoteid,"
-        " i.processingmodule, i.pricelist, i.account,"
+        " i.processingmodule, i.pricelist, i.account, i.lastpricelist,"
         " p.intname AS pricelist_intname, it.intname AS itemtype, pm.module AS module_name"
         " FROM item i"
         " LEFT JOIN pricelist p ON p.id = i.pricelist"
@@ -406,6 +406,7 @@ class BillingGateway:
             itemtype=_as_str(row["itemtype"]),
             module_name=_as_str(row["module_name"]),
             account=_as_int(row["account"]),
+            lastpricelist=_as_int(row["lastpricelist"]),
         )
 
     def item(self, item_id: int) -> Item:
@@ -419,6 +420,24 @@ class BillingGateway:
                 value=str(item_id),
             )
         return self._item_from_row(rows[0])
+
+    def addons(self, item_id: int) -> list[Addon]:
+        """The addons of a service: its child items (`item.parent`) with their tariffs'
+        internal names and their `intvalue` (section 3.3, "Addons are child pricelist rows")."""
+        rows = self._query(
+            "SELECT i.id, p.intname, i.intvalue FROM item i"
+            " LEFT JOIN pricelist p ON p.id = i.pricelist"
+            " WHERE i.parent = %s ORDER BY i.id",
+            item_id,
+        )
+        return [
+            Addon(
+                item_id=int(r["id"]),
+                intname=_as_str(r["intname"]),
+                value=_as_int(r["intvalue"]),
+            )
+            for r in rows
+        ]
 
     def _params(self, plain_sql: str, crypted_sql: str, owner: int, what: str) -> dict[str, str]:
         params: dict[str, str] = {}
@@ -593,6 +612,11 @@ class BillingGateway:
         if operation not in POST_OPERATIONS:
             raise ValueError(f"unknown post operation {operation!r}")
         self._write(f"service.post{operation}", elid=str(item_id))
+
+    def changepricelist_rollback(self, item_id: int) -> None:
+        """`service.changepricelist.rollback elid=I` (section 2.2 `setparam`): undo a tariff
+        change the provider could not apply (only meaningful while `item.lastpricelist` is set)."""
+        self._write("service.changepricelist.rollback", elid=str(item_id))
 
     def certificate_open(self, item_id: int) -> None:
         self._write(CERTIFICATE_OPEN_FUNC, elid=str(item_id))

@@ -22,6 +22,22 @@ class Item:
     itemtype: str
     module_name: str
     account: int | None
+    # The tariff before a tariff change; set while BILLmanager waits for `setparam` to apply it
+    # (a failed setparam rolls back to it with service.changepricelist.rollback).
+    lastpricelist: int | None = None
+
+
+@dataclass(frozen=True)
+class Addon:
+    """One addon of a service: a child item (`item.parent` = the service) and its tariff.
+
+    `intname` is the addon tariff's internal name; `value` is the child item's `intvalue` (the
+    ordered amount, e.g. GB of RAM), None for an addon without a number.
+    """
+
+    item_id: int
+    intname: str
+    value: int | None
 
 
 @dataclass(frozen=True)

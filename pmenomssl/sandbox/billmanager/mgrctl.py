@@ -13,6 +13,9 @@ Implements, against the stand-in's database, every function the billing gateway 
 - `service.setexpiredate elid expiredate=YYYY-MM-DD`: item.expiredate.
 - `service.post<op> elid`: item.status open/resume -> 2 (opendate set if empty), suspend -> 3,
   close -> 4, others unchanged; every post marks the item's running operations closed='on'.
+- `service.changepricelist.rollback elid`: item.pricelist := item.lastpricelist and
+  lastpricelist := NULL when lastpricelist is set (else unchanged); closes the running
+  operations like a post call.
 - `certificate.open elid`: like postopen, and certificate.status='open'.
 - `certificate.save elid crt [crt_type]`: certificate.crt, status 'issued'.
 - `certificate.failed elid`: certificate.status 'failed'.
@@ -251,6 +254,18 @@ def _post(operation: str) -> Handler:
     return handler
 
 
+def _changepricelist_rollback(ctx: _Context, params: dict[str, str]) -> str:
+    (elid,) = _need(params, "elid")
+    item = ctx.item_exists(elid)
+    ctx.store.execute(
+        "UPDATE item SET pricelist = lastpricelist, lastpricelist = NULL"
+        " WHERE id = %s AND lastpricelist IS NOT NULL",
+        [item],
+    )
+    ctx.close_operations(item)
+    return _doc("<ok/>")
+
+
 def _certificate_open(ctx: _Context, params: dict[str, str]) -> str:
     (elid,) = _need(params, "elid")
     item = ctx.item_exists(elid)
@@ -389,6 +404,7 @@ FUNCTIONS: dict[str, Handler] = {
     "service.saveparam": _saveparam,
     "service.setstatus": _setstatus,
     "service.setexpiredate": _setexpiredate,
+    "service.changepricelist.rollback": _changepricelist_rollback,
     "certificate.open": _certificate_open,
     "certificate.save": _certificate_save,
     "certificate.failed": _certificate_failed,

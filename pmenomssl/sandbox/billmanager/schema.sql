@@ -40,6 +40,7 @@ CREATE TABLE item (
   account INTEGER NULL,
   parent INTEGER NULL,
   lastpricelist INTEGER NULL,
+  intvalue INTEGER NULL,
   period INTEGER NULL,
   status INTEGER NOT NULL DEFAULT 1,
   expiredate DATE NULL,

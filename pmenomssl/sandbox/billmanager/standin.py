@@ -344,6 +344,61 @@ class StandIn:
             )
         return item_id
 
+    def add_addon(self, parent_item_id: int, addon_intname: str, value: int | None) -> int:
+        """An addon of a service: a child item (`parent` = the service, `intvalue` = `value`)
+        on the addon tariff `addon_intname`, whose `pricelist.parent` is the service's tariff.
+        That addon tariff is created (same item type as the service's) when missing. Returns
+        the child item's id."""
+        rows = self.store.query(
+            "SELECT i.pricelist, i.processingmodule, i.account, i.period, p.itemtype"
+            " FROM item i LEFT JOIN pricelist p ON p.id = i.pricelist WHERE i.id = %s",
+            [parent_item_id],
+        )
+        if not rows:
+            raise KeyError(f"no item {parent_item_id}")
+        parent = rows[0]
+        found = self.store.query(
+            "SELECT id FROM pricelist WHERE intname = %s AND parent = %s ORDER BY id",
+            [addon_intname, parent["pricelist"]],
+        )
+        if found:
+            addon_pricelist = int(found[0]["id"])
+        else:
+            addon_pricelist = self.store.insert(
+                "pricelist",
+                {
+                    "intname": addon_intname,
+                    "name": addon_intname,
+                    "itemtype": parent["itemtype"],
+                    "parent": parent["pricelist"],
+                },
+            )
+        return self.store.insert(
+            "item",
+            {
+                "name": addon_intname,
+                "pricelist": addon_pricelist,
+                "processingmodule": parent["processingmodule"],
+                "account": parent["account"],
+                "parent": parent_item_id,
+                "intvalue": value,
+                "period": parent["period"],
+                "status": 2,
+            },
+        )
+
+    def set_addon_value(self, addon_item_id: int, value: int | None) -> None:
+        """A client's change of an addon's amount (before BILLmanager runs `setparam`)."""
+        self.store.execute("UPDATE item SET intvalue = %s WHERE id = %s", [value, addon_item_id])
+
+    def change_pricelist(self, item_id: int, new_pricelist: int) -> None:
+        """A client's tariff change as BILLmanager leaves it before `setparam`: the old tariff
+        in `item.lastpricelist`, the new one in `item.pricelist`."""
+        self.store.execute(
+            "UPDATE item SET lastpricelist = pricelist, pricelist = %s WHERE id = %s",
+            [new_pricelist, item_id],
+        )
+
     def set_certificate(
         self,
         item_id: int,

@@ -1,0 +1,118 @@
+"""The `pmbillreseller` handler: services resold from an upstream BILLmanager through its client
+HTTP API (issue 8), for the item types certificate, soft, vhost, vds and dedic (one processing
+module per type, as BILLmanager's own reselling module works).
+
+The `command_*` methods are thin: each imports the module that does the work only when it runs,
+so `features` (run at every panel start) imports neither httpx, lxml nor PyMySQL.
+
+    settings.py   connection params -> UpstreamClient; the minimal balance (UNCONFIRMED place)
+    itemtypes.py  ONE table per item type: order params, client-level suspend (UNCONFIRMED)
+    statuses.py   ONE table: upstream status -> local action
+    service.py    one item: item row, params, addons, the upstream service
+    order.py      open: adopt or order (never twice), then open when active
+    sync.py       sync_item
+    prolong.py    prolong (max_tries 1, reconciled by the upstream expiry)
+    setparam.py   setparam: changed addons -> <itemtype>.edit; rollback of a tariff change
+    lifecycle.py  suspend, resume, close
+    importing.py  import
+    account.py    check_connection, getbalance
+    params.py     every item param name;  errors.py  every error type
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec
+from pmenomssl.handlers.billreseller import settings
+from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
+
+if TYPE_CHECKING:
+    from pmenomssl.handlers.billreseller.service import Service
+
+# The item types (itemtypes.ITEMTYPES holds the same names; not imported here: start-up time).
+ITEMTYPES = ("certificate", "soft", "vhost", "vds", "dedic")
+
+
+def _on_service(ctx: Context, work: Callable[[Service], None]) -> None:
+    from pmenomssl.handlers.billreseller.service import Service
+
+    svc = Service(ctx)
+    try:
+        work(svc)
+    finally:
+        svc.close()
+
+
+class BillResellerHandler(Handler):
+    itemtypes = ITEMTYPES
+    params = (
+        ParamSpec(settings.PARAM_URL),
+        ParamSpec(settings.PARAM_USERNAME),
+        ParamSpec(settings.PARAM_PASSWORD, crypted=True),
+    )
+    # A failed prolong becomes a manual task at once: a retry could pay a second time.
+    max_tries: Mapping[str, int] = MappingProxyType({"prolong": 1})
+
+    # --- module commands --------------------------------------------------------------------
+
+    def command_check_connection(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import account
+
+        return account.check_connection(ctx)
+
+    def command_getbalance(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import account
+
+        return account.getbalance(ctx)
+
+    def command_import(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import importing
+
+        importing.import_services(ctx)
+        return None
+
+    # --- service commands -------------------------------------------------------------------
+
+    def command_open(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import order
+
+        _on_service(ctx, order.open_service)
+        return None
+
+    def command_sync_item(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import sync
+
+        _on_service(ctx, sync.sync_service)
+        return None
+
+    def command_prolong(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import prolong
+
+        _on_service(ctx, prolong.prolong_service)
+        return None
+
+    def command_setparam(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import setparam
+
+        _on_service(ctx, setparam.setparam_service)
+        return None
+
+    def command_suspend(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import lifecycle
+
+        _on_service(ctx, lifecycle.suspend_service)
+        return None
+
+    def command_resume(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import lifecycle
+
+        _on_service(ctx, lifecycle.resume_service)
+        return None
+
+    def command_close(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.billreseller import lifecycle
+
+        _on_service(ctx, lifecycle.close_service)
+        return None

@@ -1,0 +1,77 @@
+"""Every error type the upstream-BILLmanager reseller handler ends a command with.
+
+Raised here (each needs a `msg_error_<type>` in the module XML):
+
+    invalid_connection           the module's url/username/password are missing or malformed
+    unknown_tariff               the local tariff (or an addon) names no upstream tariff (addon),
+                                 or the item type is not one this module resells
+    period_not_available         the service's period is not a period of the upstream tariff
+    upstream_insufficient_funds  the upstream balance is below the order's cost or the module's
+                                 minimal balance (checked before ordering; same type as the
+                                 client's error for upstream's own refusal)
+    order_ambiguous              after a lost order answer, several unlinked upstream services
+                                 could be ours: a person must pick (nothing is ordered again)
+    not_ordered                  the service has no upstream service yet (open has not finished)
+    upstream_service_missing     the saved upstream service id is not in the upstream account
+    invalid_order_data           the order lacks data the upstream needs (certificate: the CSR)
+    tariff_change_unsupported    a tariff change cannot be applied upstream (rolled back)
+
+Passed through from the layers below (their modules list them): `upstream_*`
+(pmenomssl.upstream.errors: auth, ip_restricted, two_factor, access_denied,
+insufficient_funds, not_billmanager, bad_url, unreachable, bad_response, outcome_unknown,
+error); `invalid_csr` (pmenomssl.ssl); `mgrctl_error`, `mgrctl_timeout`, `item_not_found`,
+`module_not_found`, `decrypt_failed`, `database_unreachable` (pmenomssl.billing);
+`protocol_error`, `deadline_exceeded`, `item_busy`, `unknown` (pmenomssl.protocol).
+"""
+
+from __future__ import annotations
+
+from pmenomssl.errors import ModuleError
+
+ERROR_TYPES = (
+    "invalid_connection",
+    "unknown_tariff",
+    "period_not_available",
+    "upstream_insufficient_funds",
+    "order_ambiguous",
+    "not_ordered",
+    "upstream_service_missing",
+    "invalid_order_data",
+    "tariff_change_unsupported",
+)
+
+
+class ConnectionSettingsError(ModuleError):
+    error_type = "invalid_connection"
+
+
+class UnknownTariffError(ModuleError):
+    error_type = "unknown_tariff"
+
+
+class PeriodNotAvailableError(ModuleError):
+    error_type = "period_not_available"
+
+
+class BalanceTooLowError(ModuleError):
+    error_type = "upstream_insufficient_funds"
+
+
+class OrderAmbiguousError(ModuleError):
+    error_type = "order_ambiguous"
+
+
+class NotOrderedError(ModuleError):
+    error_type = "not_ordered"
+
+
+class UpstreamServiceMissingError(ModuleError):
+    error_type = "upstream_service_missing"
+
+
+class OrderDataError(ModuleError):
+    error_type = "invalid_order_data"
+
+
+class TariffChangeUnsupportedError(ModuleError):
+    error_type = "tariff_change_unsupported"

@@ -1,0 +1,31 @@
+"""Every item param the reseller handler reads or writes, in one place.
+
+The params the module writes start with `upstream_` so staff can tell them apart.
+"""
+
+from __future__ import annotations
+
+# --- the module's own params (written with service.saveparam) -------------------------------
+
+# The upstream service id; saved right after the order answers (or when a service is adopted).
+UPSTREAM_ID = "upstream_id"
+# JSON {"time": UTC ISO, "highest_id": the highest upstream service id seen}, saved BEFORE the
+# paid order call. With no UPSTREAM_ID next to it, a re-run reconciles instead of ordering.
+ORDER_INTENT = "upstream_order_intent"
+# JSON {"expiry_before": YYYY-MM-DD or "", "period": months}, saved BEFORE the paid prolong
+# call and cleared after it; a re-run compares the upstream expiry with expiry_before.
+PROLONG_INTENT = "upstream_prolong_intent"
+# The upstream id whose opening was announced (service.postopen / certificate.open): once only.
+OPENED = "upstream_opened"
+
+# --- BILLmanager's params (read; copied into the order per itemtypes.py) -----------------------
+
+DOMAIN = "domain"
+OSTEMPL = "ostempl"
+RECIPE = "recipe"
+DATACENTER = "datacenter"
+# Certificates (billmanager-protocol.md 2.4); the CSR is in the `certificate` table.
+APPROVER_EMAIL = "approver_email"
+ALTNAME = "altname"
+ADMIN_PREFIX = "adm_"
+TECH_PREFIX = "tech_"
