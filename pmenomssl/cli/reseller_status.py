@@ -246,8 +246,8 @@ def next_action(view: View) -> str:
         return "Active upstream: the next open or sync_item opens it here."
     if svc.status == 3 and item.status == 2:
         return (
-            "Stopped upstream but active here: the module only logs this (no local suspend); "
-            "find out from the upstream provider why it was stopped."
+            "Stopped upstream but active here: the next sync_item suspends it here too (and "
+            "resumes it when upstream does); ask the upstream provider why it was stopped."
         )
     if (
         svc.expiredate is not None

@@ -32,6 +32,7 @@ from lxml import etree
 
 from pmenomssl.operator import module_xml
 from pmenomssl.operator.install import Layout, is_our_wrapper
+from pmenomssl.operator.kinds import ENOM
 
 if TYPE_CHECKING:
     from pmenomssl.billing import BillingGateway
@@ -173,7 +174,7 @@ class Doctor:
             )
         if sorted(parsed.password_fields) != sorted(crypted):
             problems.append(f"password fields {list(parsed.password_fields)} != crypted {crypted}")
-        error_types = module_xml.discover_error_types()
+        error_types = module_xml.error_types_for(ENOM)
         for lang in ("ru", "en"):
             missing_t = sorted(set(templates) - parsed.template_names.get(lang, frozenset()))
             if missing_t:

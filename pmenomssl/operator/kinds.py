@@ -40,10 +40,13 @@ ENOM = ModuleKind(
     entry_module="pmenomssl",
     stock_names=frozenset({"pmenomssl"}),
     replace_stock_allowed=True,
-    # The ENOM description keeps listing every error type of the package, as it did before
-    # kinds existed (`pmenomssl doctor` compares it with discover_error_types()); the extra
-    # msgerrors of the reseller's types do no harm there.
-    foreign_packages=(),
+    foreign_packages=(
+        "pmenomssl.upstream",
+        "pmenomssl.handlers.billreseller",
+        "pmenomssl.sandbox.upstream",
+        "pmenomssl.cli.billreseller",
+        "pmenomssl.cli.reseller_",
+    ),
     title="ENOM SSL",
 )
 

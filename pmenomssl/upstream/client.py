@@ -242,13 +242,11 @@ class UpstreamClient:
         """Order a service (PAID, never repeated); returns the upstream service id.
 
         `fields` are the order form's (`pricelist`, `order_period`, `remoteid`, ...); this adds
-        `skipbasket=on`, `sok=ok` and, for v2 orders, forces `autoprolong=off`: the local
+        `skipbasket=on`, `sok=ok` and forces `autoprolong=off` for every item type: the local
         BILLmanager renews with `prolong`, upstream auto-renewal would charge a second time."""
         func = functions.order_func(_checked_itemtype(itemtype))
         params = dict(fields)
-        if itemtype in functions.V2_ORDER_ITEMTYPES:
-            params["autoprolong"] = "off"
-        params.update(skipbasket="on", sok="ok")
+        params.update(autoprolong="off", skipbasket="on", sok="ok")
         root = self._call(func, params)
         service_id = (root.findtext("id") or "").strip()
         if not service_id:

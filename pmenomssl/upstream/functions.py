@@ -27,8 +27,6 @@ class Kind(enum.Enum):
 
 
 ITEMTYPES = ("certificate", "soft", "vhost", "vds", "dedic")
-# Ordered through `v2.<itemtype>.order.param`; certificates use CERTIFICATE_ORDER_FUNC instead.
-V2_ORDER_ITEMTYPES = frozenset({"soft", "vhost", "vds", "dedic"})
 
 # UNCONFIRMED: the function that reads our balance; the first element with a `balance`
 # attribute (and its `currency`) is taken.

@@ -124,3 +124,17 @@ def test_import_leaves_a_service_an_unfinished_open_may_adopt(rs: RecordingResel
     rs.ok("open", item)
     assert rs.upstream_id(item) == pending and up.orders == []
     assert up.service(pending).remoteid == str(item)
+
+
+def test_an_import_whose_link_failed_is_linked_by_the_next_import(rs: RecordingReseller) -> None:
+    up = rs.upstream
+    rs.tariff("vds")
+    service = up.add_service("vds", "21", 12)
+    up.fault("item.setremoteid", "http_500")  # imported here, the link upstream is lost
+    rs.ok("import", None, "--module", str(rs.module), "--itemtype", "vds")
+    item = item_of(rs, service)
+    assert up.service(service).remoteid == ""
+
+    rs.ok("import", None, "--module", str(rs.module), "--itemtype", "vds")
+    assert up.service(service).remoteid == str(item)
+    assert len(rs.standin.journal("processing.import.service")) == 1  # not imported twice

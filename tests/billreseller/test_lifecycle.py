@@ -334,17 +334,6 @@ def test_sync_of_an_item_never_ordered_does_nothing(rs: RecordingReseller) -> No
     assert rs.writes() == [] and rs.upstream.orders == []
 
 
-def test_service_stopped_upstream_is_reported_not_suspended(rs: RecordingReseller) -> None:
-    item = rs.item("vds", domain="stoppedup.example.com")
-    rs.ok("open", item)
-    sid = rs.upstream_id(item)
-    rs.upstream.set_status(sid, STOPPED)
-    rs.standin.clear_journal()
-    rs.ok("sync_item", item)
-    assert rs.writes() == [] and rs.item_row(item)["status"] == 2
-    assert f"service {sid}" in rs.log_tail(5) and "stopped" in rs.log_tail(5)
-
-
 def test_open_of_a_service_deleted_upstream_names_the_problem(rs: RecordingReseller) -> None:
     rs.upstream.configure(activate_after=3)
     item = rs.item("vds", domain="deletedup.example.com")

@@ -14,6 +14,7 @@ from lxml import etree
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import EnomSslHandler, products
 from pmenomssl.operator import messages, module_xml
+from pmenomssl.operator.kinds import ENOM
 from pmenomssl.protocol.features import features_document
 
 LANGS = ("ru", "en")
@@ -120,7 +121,7 @@ def test_the_source_scan_finds_literals(tmp_path: Path) -> None:
 
 
 def test_every_error_type_has_a_message_in_both_languages(root: Path) -> None:
-    types = module_xml.discover_error_types()
+    types = module_xml.error_types_for(ENOM)
     missing = sorted(t for t in types if set(messages.ERRORS.get(t, {})) < set(LANGS))
     assert missing == [], f"add ru and en texts to pmenomssl/operator/messages.py ERRORS: {missing}"
     doc = generated(root)
@@ -176,3 +177,11 @@ def test_another_module_name_is_used_throughout(root: Path) -> None:
         assert msgs(doc, lang, "plugin")["desc_short_pmenomsslpy"]
         assert msgs(doc, lang, "processing.edit.pmenomsslpy")["url"]
     assert b'processing.edit.pmenomssl"' not in etree.tostring(doc)
+
+
+def test_the_enom_module_xml_has_no_reseller_error_types(root: Path) -> None:
+    types = module_xml.error_types_for(ENOM)
+    assert not {t for t in types if t.startswith("upstream_")}
+    assert "enom_ip_not_allowed" in types
+    texts = msgs(generated(root), "en", "msgerror")
+    assert not [name for name in texts if name.startswith("msg_error_upstream_")]

@@ -26,18 +26,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _local_links(ctx: Context, module_id: int) -> tuple[set[str], int | None]:
-    """(upstream ids linked to this module's items, the lowest id above which an unfinished
-    order intent may still adopt a service; None when no order is unfinished)."""
+def _local_links(ctx: Context, module_id: int) -> tuple[dict[str, int], int | None]:
+    """({upstream id: the item of this module it is linked to}, the lowest id above which an
+    unfinished order intent may still adopt a service; None when no order is unfinished)."""
     billing = ctx.billing
     item_ids = [item.id for item in billing.module_items(module_id)]
     values = billing.items_params(item_ids, [P.UPSTREAM_ID, P.ORDER_INTENT])
-    linked: set[str] = set()
+    linked: dict[str, int] = {}
     floor: int | None = None
-    for params in values.values():
+    for item_id, params in values.items():
         upstream_id = (params.get(P.UPSTREAM_ID) or "").strip()
         if upstream_id:
-            linked.add(upstream_id)
+            linked[upstream_id] = item_id
         elif params.get(P.ORDER_INTENT):
             highest = Intent.from_json(params[P.ORDER_INTENT]).highest_id or 0
             floor = highest if floor is None else min(floor, highest)
@@ -61,6 +61,9 @@ def import_services(ctx: Context) -> None:
         linked, floor = _local_links(ctx, module_id)
         for itemtype in itemtypes:
             for service in client.services(itemtype):
+                if service.id in linked and not service.remoteid:
+                    # An earlier import died between importing and linking: link it now.
+                    _link(client, service, linked[service.id])
                 reason = _skip_reason(service, linked, floor)
                 if reason is None and billing.items_with_param(P.UPSTREAM_ID, service.id):
                     reason = "linked to a service of another module"
@@ -68,15 +71,16 @@ def import_services(ctx: Context) -> None:
                     logger.debug("import: upstream %s %s skipped: %s", itemtype, service.id, reason)
                     counts["skipped"] += 1
                     continue
-                if _import_one(ctx, client, module_id, service):
-                    linked.add(service.id)
+                item_id = _import_one(ctx, client, module_id, service)
+                if item_id is not None:
+                    linked[service.id] = item_id
                     counts["imported"] += 1
                 else:
                     counts["failed"] += 1
     logger.info("import: %(imported)s imported, %(skipped)s skipped, %(failed)s failed", counts)
 
 
-def _skip_reason(service: UpstreamService, linked: set[str], floor: int | None) -> str | None:
+def _skip_reason(service: UpstreamService, linked: dict[str, int], floor: int | None) -> str | None:
     if service.id in linked:
         return "already linked"
     if service.remoteid:
@@ -91,7 +95,8 @@ def _skip_reason(service: UpstreamService, linked: set[str], floor: int | None) 
 
 def _import_one(
     ctx: Context, client: UpstreamClient, module_id: int, service: UpstreamService
-) -> bool:
+) -> int | None:
+    """The new local service's id (None when BILLmanager refused the import)."""
     fields = {
         "import_pricelist_intname": service.pricelist_id,
         "import_service_name": service.name or f"{service.itemtype} {service.id}",
@@ -114,13 +119,8 @@ def _import_one(
             service.pricelist_id,
             exc.desc,
         )
-        return False
-    try:
-        client.set_remoteid(service.id, str(item_id))
-    except ModuleError as exc:  # the local item holds upstream_id: never imported twice
-        logger.error(
-            "import: linking upstream %s to service %s failed: %s", service.id, item_id, exc
-        )
+        return None
+    _link(client, service, item_id)
     logger.info(
         "import: upstream %s %s (%s) became service %s",
         service.itemtype,
@@ -128,4 +128,15 @@ def _import_one(
         service.name,
         item_id,
     )
-    return True
+    return item_id
+
+
+def _link(client: UpstreamClient, service: UpstreamService, item_id: int) -> None:
+    """`item.setremoteid`; a failure is logged, and the next import retries the link (the local
+    item holds `upstream_id`, so the service is never imported twice)."""
+    try:
+        client.set_remoteid(service.id, str(item_id))
+    except ModuleError as exc:
+        logger.error(
+            "import: linking upstream %s to service %s failed: %s", service.id, item_id, exc.desc
+        )

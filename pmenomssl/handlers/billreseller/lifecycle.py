@@ -19,12 +19,20 @@ logger = logging.getLogger(__name__)
 
 def suspend_service(svc: Service) -> None:
     _switch(svc, "suspend", done_status=STOPPED)
+    _decided_here(svc)
     svc.post("suspend")
 
 
 def resume_service(svc: Service) -> None:
     _switch(svc, "resume", done_status=ACTIVE)
+    _decided_here(svc)
     svc.post("resume")
+
+
+def _decided_here(svc: Service) -> None:
+    """A suspend or resume decided here owns the state: upstream's resume must not undo it."""
+    if svc.param(P.STOPPED_BY_UPSTREAM):
+        svc.save(P.STOPPED_BY_UPSTREAM, "")
 
 
 def _switch(svc: Service, action: str, *, done_status: int) -> None:

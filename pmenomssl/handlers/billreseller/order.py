@@ -232,9 +232,7 @@ def certificate_fields(svc: Service) -> dict[str, str]:
             obj="csr",
         )
     info = parse_csr(csr)
-    # autoprolong=off as for the v2 orders: local BILLmanager renews with `prolong`, an
-    # upstream auto-renewal would charge a second time.
-    fields = {"crt_type": CERTIFICATE_CRT_TYPE, "csr": info.pem, "autoprolong": "off"}
+    fields = {"crt_type": CERTIFICATE_CRT_TYPE, "csr": info.pem}
     if info.common_name:
         fields["domain"] = info.common_name
     for attribute, name in CERTIFICATE_SUBJECT_FIELDS.items():

@@ -17,6 +17,9 @@ ORDER_INTENT = "upstream_order_intent"
 PROLONG_INTENT = "upstream_prolong_intent"
 # The upstream id whose opening was announced (service.postopen / certificate.open): once only.
 OPENED = "upstream_opened"
+# The upstream id whose upstream stop suspended the local service (sync_item); cleared when
+# upstream resumes it, or when the service is suspended or resumed here.
+STOPPED_BY_UPSTREAM = "upstream_stopped"
 
 # --- BILLmanager's params (read; copied into the order per itemtypes.py) -----------------------
 

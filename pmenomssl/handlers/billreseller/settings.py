@@ -73,14 +73,15 @@ def from_document(doc: etree._Element | None) -> Connection:
 
 def minimal_balance(params: Mapping[str, str]) -> Decimal | None:
     """The module's minimal balance (see PARAM_MINIMAL_BALANCE), None when not set."""
-    from decimal import Decimal, InvalidOperation
+    # Typed like the upstream's own figures ("20 000,00"), so parsed the same way.
+    from pmenomssl.upstream.numbers import parse_money
 
-    text = (params.get(PARAM_MINIMAL_BALANCE) or "").strip().replace("\u00a0", "").replace(" ", "")
+    text = (params.get(PARAM_MINIMAL_BALANCE) or "").strip()
     if not text:
         return None
     try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:
+        return parse_money(text)
+    except ValueError:
         raise ConnectionSettingsError(
             f"The module's minimal balance {text[:40]!r} ({PARAM_MINIMAL_BALANCE}) is not a "
             "number: correct it in the processing module's settings.",

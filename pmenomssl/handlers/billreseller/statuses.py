@@ -6,11 +6,14 @@ Upstream list statuses (issue 8): 1 ordered, 2 active, 3 stopped, 4 deleted, 5 p
     pending  ordered / processing: nothing to do yet; open returns, sync_item finishes later
     active   the service works: announce it once (service.postopen; certificates:
              certificate.save + certificate.open)
-    stopped  upstream stopped it: logged for staff, no local post call (a local suspend would
-             not be undone by a later upstream resume, and staff must learn why upstream
-             stopped it)
+    stopped  upstream stopped it: an active local service is suspended too (service.postsuspend)
+             and marked as stopped by upstream, so that upstream's resume resumes it; a service
+             suspended here (by staff or BILLmanager) is never resumed by upstream
     deleted  gone upstream: logged for staff, no local post call (closing locally is a decision
              for staff: the client may have paid beyond it)
+
+Local `item.status` values the mirroring reads (billmanager-protocol.md 3.3: 2 active and
+3 stopped are used by ISP's code; the full list is UNCONFIRMED).
 """
 
 from __future__ import annotations
@@ -23,12 +26,17 @@ STOPPED = 3
 DELETED = 4
 PROCESSING = 5
 
+LOCAL_ACTIVE = 2
+LOCAL_STOPPED = 3
+
 
 @record(frozen=True)
 class StatusRule:
     name: str
     # Announce the opened service (post call) the first time the upstream shows this status.
     opens: bool = False
+    # The local service follows: suspended while upstream keeps the service stopped.
+    stops: bool = False
     # Something staff must look at when the local service is open.
     warn: bool = False
 
@@ -37,7 +45,7 @@ STATUS_TABLE: dict[int, StatusRule] = {
     ORDERED: StatusRule("ordered"),
     PROCESSING: StatusRule("processing"),
     ACTIVE: StatusRule("active", opens=True),
-    STOPPED: StatusRule("stopped", warn=True),
+    STOPPED: StatusRule("stopped", stops=True, warn=True),
     DELETED: StatusRule("deleted", warn=True),
 }
 # Statuses not in the table (a newer upstream) are treated as still pending: nothing is posted.

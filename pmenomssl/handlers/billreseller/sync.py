@@ -7,7 +7,9 @@ upstream status means):
                                  certificate, then certificate.open), once per upstream id
     active certificate without a local file (imported) -> certificate.save
     upstream expiry differs    -> service.setexpiredate
-    stopped / deleted          -> a warning for staff, no post call
+    stopped, local active      -> service.postsuspend, marked as stopped by upstream
+    active again, so marked    -> service.postresume (only what upstream stopped)
+    deleted                    -> a warning for staff, no post call
 
 A second run with nothing new makes no write at all.
 """
@@ -19,7 +21,12 @@ from typing import TYPE_CHECKING
 
 from pmenomssl.handlers.billreseller import params as P
 from pmenomssl.handlers.billreseller.service import Service
-from pmenomssl.handlers.billreseller.statuses import DELETED, rule_for
+from pmenomssl.handlers.billreseller.statuses import (
+    DELETED,
+    LOCAL_ACTIVE,
+    LOCAL_STOPPED,
+    rule_for,
+)
 
 if TYPE_CHECKING:
     from pmenomssl.upstream import UpstreamService
@@ -49,14 +56,17 @@ def apply_upstream(svc: Service, service: UpstreamService) -> bool:
     # After the post call: BILLmanager may compute an expiry of its own when opening.
     if service.expiredate is not None and service.status != DELETED and opened:
         svc.set_expiredate(service.expiredate)
+    if opened:
+        _follow_stop(svc, service, stopped=rule.stops)
     if rule.warn and opened:
         logger.warning(
             "upstream %s service %s of service %s is %s upstream: check with the upstream "
-            "provider why, and suspend or close the service here if it stays so",
+            "provider why%s",
             svc.itemtype,
             service.id,
             svc.id,
             rule.name,
+            "" if rule.stops else ", and suspend or close the service here if it stays so",
         )
     elif not rule.opens:
         logger.info(
@@ -67,6 +77,32 @@ def apply_upstream(svc: Service, service: UpstreamService) -> bool:
             rule.name,
         )
     return opened
+
+
+def _follow_stop(svc: Service, service: UpstreamService, *, stopped: bool) -> None:
+    """Suspend the local service while upstream keeps it stopped, and resume it when upstream
+    does; the marker keeps a suspension decided here out of upstream's hands."""
+    marked = svc.param(P.STOPPED_BY_UPSTREAM) == service.id
+    status = svc.item.status
+    if stopped and status == LOCAL_ACTIVE:
+        svc.save(P.STOPPED_BY_UPSTREAM, service.id)  # first: a re-run after a crash resumes
+        svc.post("suspend")
+        logger.warning(
+            "upstream stopped %s service %s: service %s suspended here too",
+            svc.itemtype,
+            service.id,
+            svc.id,
+        )
+    elif not stopped and marked:
+        if status == LOCAL_STOPPED:
+            svc.post("resume")
+            logger.info(
+                "upstream resumed %s service %s: service %s resumed here too",
+                svc.itemtype,
+                service.id,
+                svc.id,
+            )
+        svc.save(P.STOPPED_BY_UPSTREAM, "")
 
 
 def _announce_open(svc: Service, service: UpstreamService) -> bool:
