@@ -26,13 +26,11 @@ from types import MappingProxyType
 
 from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec
 from pmenomssl.handlers.billreseller import settings
+from pmenomssl.handlers.billreseller.itemtypes import ITEMTYPES
 from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
 
 if TYPE_CHECKING:
     from pmenomssl.handlers.billreseller.service import Service
-
-# The item types (itemtypes.ITEMTYPES holds the same names; not imported here: start-up time).
-ITEMTYPES = ("certificate", "soft", "vhost", "vds", "dedic")
 
 
 def _on_service(ctx: Context, work: Callable[[Service], None]) -> None:
@@ -46,7 +44,7 @@ def _on_service(ctx: Context, work: Callable[[Service], None]) -> None:
 
 
 class BillResellerHandler(Handler):
-    itemtypes = ITEMTYPES
+    itemtypes = tuple(ITEMTYPES)
     params = (
         ParamSpec(settings.PARAM_URL),
         ParamSpec(settings.PARAM_USERNAME),
