@@ -49,38 +49,35 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import signal
-import sys
-import threading
-from decimal import Decimal, InvalidOperation
-from types import FrameType
+from decimal import Decimal
 
+from pmenomssl.sandbox.cli import (
+    add_listen_arguments,
+    decimal_amount,
+    open_or_exit_status,
+    serve,
+)
+from pmenomssl.sandbox.cli import run as run  # re-exported: `run(sandbox, stop)` lived here
 from pmenomssl.sandbox.enom.server import EnomSandbox
 
+PROG = "pmenomssl sandbox enom"
+DEFAULT_PORT = 8765
 DEFAULT_UID = "sandbox-uid"
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pmenomssl sandbox enom",
+        prog=PROG,
         description="Serve a local ENOM reseller API (interface.asp) for tests and demos.",
     )
-    parser.add_argument("--port", type=int, default=8765, help="TCP port (0: any free port)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    add_listen_arguments(parser, DEFAULT_PORT)
     parser.add_argument("--uid", default=DEFAULT_UID, help="login ID the sandbox accepts")
     parser.add_argument(
         "--pw-file",
         help="file holding the password/API token to accept (never printed); "
         "default: a generated one, printed",
     )
-    parser.add_argument("--balance", type=_decimal, default=Decimal("5000.00"))
+    parser.add_argument("--balance", type=decimal_amount, default=Decimal("5000.00"))
     parser.add_argument(
         "--issue-after-polls",
         type=int,
@@ -96,40 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_pw(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        pw = handle.read().strip()
-    if not pw:
-        raise ValueError(f"{path} is empty")
-    return pw
-
-
-def run(sandbox: EnomSandbox, stop: threading.Event) -> None:
-    """Serve until `stop` is set."""
-    sandbox.start()
-    try:
-        while not stop.wait(0.2):
-            pass
-    finally:
-        sandbox.stop()
-
-
 def _serve(sandbox: EnomSandbox, pw_line: str) -> None:
     """Print how to connect, then serve until SIGTERM/SIGINT."""
-    print(f"ENOM sandbox: {sandbox.url}")
-    print(f"uid: {sandbox.uid}")
-    print(f"pw:  {pw_line}")
-    print(f"admin: {sandbox.base_url}/_sandbox/state")
-    print("Stop with Ctrl-C or SIGTERM.", flush=True)
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    run(sandbox, stop)
+    serve(sandbox, [f"ENOM sandbox: {sandbox.url}", f"uid: {sandbox.uid}", f"pw:  {pw_line}"])
 
 
 def serve_forever(
@@ -143,25 +109,21 @@ def serve_forever(
 def main(argv: list[str] | None = None) -> int:
     """`pmenomssl sandbox enom [--port N] [--host H] [--uid U] [--pw-file F] ...`."""
     args = build_parser().parse_args(argv)
-    generated = args.pw_file is None
-    try:
-        pw = secrets.token_urlsafe(18) if generated else _read_pw(args.pw_file)
-    except (OSError, ValueError) as exc:
-        print(f"pmenomssl sandbox enom: cannot read the password file: {exc}", file=sys.stderr)
-        return 2
-    try:
-        sandbox = EnomSandbox(
+    opened = open_or_exit_status(
+        PROG,
+        args.pw_file,
+        args.host,
+        args.port,
+        lambda pw: EnomSandbox(
             uid=args.uid, pw=pw, balance=args.balance, host=args.host, port=args.port
-        )
-    except OSError as exc:
-        print(
-            f"pmenomssl sandbox enom: cannot listen on {args.host}:{args.port}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
+        ),
+    )
+    if isinstance(opened, int):
+        return opened
+    sandbox, pw_line = opened
     policy = sandbox.state.policy
     policy.polls_before_issue = args.issue_after_polls
     policy.seconds_before_issue = args.issue_after_seconds
     policy.immediately = args.issue_immediately
-    _serve(sandbox, pw if generated else f"(from {args.pw_file})")
+    _serve(sandbox, pw_line)
     return 0

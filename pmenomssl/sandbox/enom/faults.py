@@ -27,8 +27,10 @@ one (in the order added) is used.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pmenomssl.sandbox.faults import FaultBase, FaultRegistry
 
 FAULT_KINDS: dict[str, bool] = {  # kind -> does the command take effect?
     "delay": True,
@@ -49,7 +51,8 @@ DEFAULT_HUGE_SIZE = 16 * 1024 * 1024
 
 
 @dataclass
-class Fault:
+class Fault(FaultBase):
+    kinds: ClassVar[dict[str, bool]] = FAULT_KINDS
     kind: str
     command: str | None = None  # None: any command; otherwise matched case-insensitively
     times: int | None = 1  # None: until cleared
@@ -57,24 +60,14 @@ class Fault:
     size: int = DEFAULT_HUGE_SIZE  # huge only
     fired: int = 0
 
-    @property
-    def takes_effect(self) -> bool:
-        return FAULT_KINDS[self.kind]
-
     def matches(self, command: str) -> bool:
         return self.command is None or self.command.lower() == command.lower()
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-class Faults:
+class Faults(FaultRegistry[Fault]):
     """The thread-safe list of armed faults of one sandbox."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._faults: list[Fault] = []
-        self.fired: list[tuple[str, str]] = []  # (command, kind), in order
+    kinds = FAULT_KINDS
 
     def add(
         self,
@@ -85,24 +78,12 @@ class Faults:
         seconds: float = 1.0,
         size: int = DEFAULT_HUGE_SIZE,
     ) -> Fault:
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
-        if times is not None and times < 1:
-            raise ValueError("times must be >= 1 or None (until cleared)")
+        self._check(kind, times)
         if seconds < 0 or size < 0:
             raise ValueError("seconds and size must not be negative")
-        fault = Fault(kind=kind, command=command or None, times=times, seconds=seconds, size=size)
-        with self._lock:
-            self._faults.append(fault)
-        return fault
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    def armed(self) -> list[Fault]:
-        with self._lock:
-            return list(self._faults)
+        return self._arm(
+            Fault(kind=kind, command=command or None, times=times, seconds=seconds, size=size)
+        )
 
     def take(self, command: str) -> tuple[float, Fault | None]:
         """For one request: the total delay and the (non-delay) fault to apply, if any."""
@@ -112,16 +93,11 @@ class Faults:
             for fault in list(self._faults):
                 if not fault.matches(command):
                     continue
-                if fault.kind == "delay":
+                if fault.kind == "delay":  # delays add up and combine with one other fault
                     delay += fault.seconds
                 elif chosen is None:
                     chosen = fault
                 else:
                     continue
-                fault.fired += 1
-                self.fired.append((command, fault.kind))
-                if fault.times is not None:
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self._faults.remove(fault)
+                self._fire(fault, command)
         return delay, chosen

@@ -23,27 +23,19 @@ returns the password):
 
 from __future__ import annotations
 
-import collections
-import http.server
-import json
 import logging
 import secrets
-import socket
-import struct
-import threading
 import time
-import urllib.parse
 from decimal import Decimal, InvalidOperation
-from types import TracebackType
 
 from pmenomssl.sandbox.enom import commands, render
 from pmenomssl.sandbox.enom.faults import Fault, Faults
 from pmenomssl.sandbox.enom.state import EnomError, PurchaseRecord, SandboxState
+from pmenomssl.sandbox.http import ADMIN_PREFIX, LoopbackSandbox, SandboxHandler, SandboxServer
 
 logger = logging.getLogger(__name__)
 
 API_PATH = "/interface.asp"
-ADMIN_PREFIX = "/_sandbox/"
 MAX_REQUEST_BYTES = 1024 * 1024
 
 HTML_500 = b"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN">
@@ -59,99 +51,25 @@ HTML_PAGE = b"""<!DOCTYPE html>
 """
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128  # many module processes connect at once (the default 5 drops SYNs)
-    sandbox: EnomSandbox
+class _Handler(SandboxHandler):
+    server: SandboxServer[EnomSandbox]
+    server_version = "Microsoft-IIS/10.0"  # what ENOM's interface.asp answers with
+    # log_message stays silent (SandboxHandler): the request line of a GET carries uid/pw.
+    max_request_bytes = MAX_REQUEST_BYTES
+    params_body_first = False  # ENOM reads the query string first
+    params_fold_case = True  # ENOM's parameter names are case-insensitive
+    params_skip_multipart = True  # a multipart upload is not form data to ENOM
 
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"  # keep-alive, as the client reuses connections
-    server_version = "Microsoft-IIS/10.0"
-    sys_version = ""
-
-    # --- plumbing -----------------------------------------------------------------------------
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in two writes: without NODELAY, Nagle plus the client's
-        # delayed ACK would add ~40 ms to every answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:
-        # The request line of a GET carries uid/pw: never log it.
-        pass
-
-    def _read_body(self) -> bytes:
-        length_text = self.headers.get("Content-Length", "0") or "0"
-        try:
-            length = int(length_text)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            raise ValueError("bad or oversized Content-Length")
-        return self.rfile.read(length) if length else b""
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _reset(self) -> None:
-        """Abort the connection with a TCP RST (SO_LINGER 0), answering nothing."""
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-        except OSError:
-            pass
-
-    def _params(self, body: bytes) -> dict[str, str]:
-        query = urllib.parse.urlsplit(self.path).query
-        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-        content_type = self.headers.get("Content-Type", "")
-        if body and "multipart" not in content_type:
-            pairs += urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        params: dict[str, str] = {}
-        for key, value in pairs:
-            params.setdefault(key.lower(), value)
-        return params
-
-    # --- verbs ----------------------------------------------------------------------------
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
-        path = urllib.parse.urlsplit(self.path).path
-        try:
-            body = self._read_body()
-        except ValueError:
-            self._send(413, b"request too large\n", "text/plain")
-            self.close_connection = True
-            return
-        try:
-            if path.lower() == API_PATH:
-                if method == "DELETE":
-                    self._send(405, b"method not allowed\n", "text/plain")
-                else:
-                    self._api(body)
-            elif path.startswith(ADMIN_PREFIX):
-                self._admin(method, path[len(ADMIN_PREFIX) :], body)
+    def _route(self, method: str, path: str, body: bytes) -> None:
+        if path.lower() == API_PATH:
+            if method == "DELETE":
+                self._send(405, b"method not allowed\n", "text/plain")
             else:
-                self._send(404, b"not found\n", "text/plain")
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+                self._api(body)
+        elif path.startswith(ADMIN_PREFIX):
+            self._admin(method, path[len(ADMIN_PREFIX) :], body)
+        else:
+            self._send(404, b"not found\n", "text/plain")
 
     # --- interface.asp --------------------------------------------------------------------
 
@@ -216,16 +134,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # --- admin ------------------------------------------------------------------------------
 
-    def _json(self, status: int, value: object) -> None:
-        self._send(status, (json.dumps(value, indent=2) + "\n").encode(), "application/json")
-
     def _admin(self, method: str, route: str, body: bytes) -> None:
         sandbox = self.server.sandbox
         try:
-            data = json.loads(body) if body.strip() else {}
-            if not isinstance(data, dict):
-                raise ValueError("the body must be a JSON object")
-            parts = [p for p in route.split("/") if p]
+            data, parts = self._admin_input(body, route)
             if method == "GET" and parts == ["state"]:
                 self._json(200, sandbox.state.snapshot())
             elif parts == ["faults"] and method == "GET":
@@ -281,8 +193,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._json(400, {"error": f"{type(error).__name__}: {error}"})
 
 
-class EnomSandbox:
+class EnomSandbox(LoopbackSandbox):
     """A local ENOM `interface.asp` on 127.0.0.1, served from a background thread."""
+
+    api_path = API_PATH
+    thread_name = "enom-sandbox"
+    state: SandboxState
 
     def __init__(
         self,
@@ -299,11 +215,9 @@ class EnomSandbox:
             uid, pw or secrets.token_urlsafe(18), balance, available_balance
         )
         self.faults = Faults()
-        self._server = _Server((host, port), _Handler)
-        self._server.sandbox = self
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, _Handler)
 
-    # --- public surface ---------------------------------------------------------------------
+    # --- public surface (host, port, base_url, url, calls: LoopbackSandbox) -----------------------
 
     @property
     def uid(self) -> str:
@@ -312,30 +226,6 @@ class EnomSandbox:
     @property
     def pw(self) -> str:
         return self.state.pw
-
-    @property
-    def host(self) -> str:
-        return str(self._server.server_address[0])
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        host = self.host
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
-
-    @property
-    def url(self) -> str:
-        return self.base_url + API_PATH
-
-    @property
-    def calls(self) -> collections.Counter[str]:
-        """Requests received per command (documented spelling), faulted ones included."""
-        return self.state.calls
 
     @property
     def purchases(self) -> list[PurchaseRecord]:
@@ -371,35 +261,6 @@ class EnomSandbox:
                     raise ValueError("reject_domains must be a list")
                 policy.reject_domains = {str(d).lower() for d in domains}
 
-    def start(self) -> EnomSandbox:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"enom-sandbox-{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
     def serve_forever(self) -> None:
         """Serve in the calling thread until `stop()` is called from another one."""
         self._server.serve_forever(poll_interval=0.2)
-
-    def __enter__(self) -> EnomSandbox:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -52,23 +52,19 @@ Tariffs and charging: `pmenomssl.sandbox.upstream.state`.
 from __future__ import annotations
 
 import argparse
-import secrets
-import signal
-import sys
-import threading
-from decimal import Decimal, InvalidOperation
-from types import FrameType
+from decimal import Decimal
 
+from pmenomssl.sandbox.cli import (
+    add_listen_arguments,
+    decimal_amount,
+    open_or_exit_status,
+    serve,
+)
+from pmenomssl.sandbox.cli import run as run  # re-exported: `run(sandbox, stop)` lived here
 from pmenomssl.sandbox.upstream.server import DEFAULT_USERNAME, UpstreamSandbox
 
+PROG = "pmenomssl sandbox upstream"
 DEFAULT_PORT = 8766
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
 
 
 def _non_negative(text: str) -> int:
@@ -83,20 +79,17 @@ def _non_negative(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pmenomssl sandbox upstream",
+        prog=PROG,
         description="Serve a local upstream BILLmanager client API (out=xml) for tests and demos.",
     )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="TCP port (0: any free port)"
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    add_listen_arguments(parser, DEFAULT_PORT)
     parser.add_argument("--username", default=DEFAULT_USERNAME, help="the account's login")
     parser.add_argument(
         "--password-file",
         help="file holding the password to accept (never printed); default: a generated one, "
         "printed",
     )
-    parser.add_argument("--balance", type=_decimal, default=Decimal("10000.00"))
+    parser.add_argument("--balance", type=decimal_amount, default=Decimal("10000.00"))
     parser.add_argument("--currency", default="RUB")
     parser.add_argument(
         "--activate-after",
@@ -107,53 +100,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_password(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        password = handle.read().strip()
-    if not password:
-        raise ValueError(f"{path} is empty")
-    return password
-
-
-def run(sandbox: UpstreamSandbox, stop: threading.Event) -> None:
-    """Serve until `stop` is set."""
-    sandbox.start()
-    try:
-        while not stop.wait(0.2):
-            pass
-    finally:
-        sandbox.stop()
-
-
 def _serve(sandbox: UpstreamSandbox, password_line: str) -> None:
     """Print how to connect, then serve until SIGTERM/SIGINT."""
-    print(f"Upstream BILLmanager sandbox: {sandbox.url}")
-    print(f"username: {sandbox.username}")
-    print(f"password: {password_line}")
-    print(f"admin: {sandbox.base_url}/_sandbox/state")
-    print("Stop with Ctrl-C or SIGTERM.", flush=True)
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    run(sandbox, stop)
+    serve(
+        sandbox,
+        [
+            f"Upstream BILLmanager sandbox: {sandbox.url}",
+            f"username: {sandbox.username}",
+            f"password: {password_line}",
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """`pmenomssl sandbox upstream [--port N] [--password-file F] ...`."""
     args = build_parser().parse_args(argv)
-    generated = args.password_file is None
-    try:
-        password = secrets.token_urlsafe(18) if generated else _read_password(args.password_file)
-    except (OSError, ValueError) as exc:
-        print(f"pmenomssl sandbox upstream: cannot read the password file: {exc}", file=sys.stderr)
-        return 2
-    try:
-        sandbox = UpstreamSandbox(
+    opened = open_or_exit_status(
+        PROG,
+        args.password_file,
+        args.host,
+        args.port,
+        lambda password: UpstreamSandbox(
             args.balance,
             args.currency,
             username=args.username,
@@ -161,12 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             activate_after=args.activate_after,
             host=args.host,
             port=args.port,
-        )
-    except OSError as exc:
-        print(
-            f"pmenomssl sandbox upstream: cannot listen on {args.host}:{args.port}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
-    _serve(sandbox, password if generated else f"(from {args.password_file})")
+        ),
+    )
+    if isinstance(opened, int):
+        return opened
+    sandbox, password_line = opened
+    _serve(sandbox, password_line)
     return 0

@@ -19,8 +19,10 @@ Of several armed faults matching one request, the first one added is used.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pmenomssl.sandbox.faults import FaultBase, FaultRegistry
 
 FAULT_KINDS: dict[str, bool] = {  # kind -> is the call carried out?
     "reset_before": False,
@@ -33,59 +35,31 @@ FAULT_KINDS: dict[str, bool] = {  # kind -> is the call carried out?
 
 
 @dataclass
-class Fault:
+class Fault(FaultBase):
+    kinds: ClassVar[dict[str, bool]] = FAULT_KINDS
     kind: str
-    func: str | None = None  # None: any function
+    func: str | None = None  # None: any function; otherwise matched exactly (names are exact)
     times: int | None = 1  # None: until cleared
     fired: int = 0
-
-    @property
-    def takes_effect(self) -> bool:
-        return FAULT_KINDS[self.kind]
 
     def matches(self, func: str) -> bool:
         return self.func is None or self.func == func
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-class Faults:
+class Faults(FaultRegistry[Fault]):
     """The thread-safe list of armed faults of one sandbox."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._faults: list[Fault] = []
-        self.fired: list[tuple[str, str]] = []  # (func, kind), in order
+    kinds = FAULT_KINDS
 
     def add(self, func: str | None, kind: str, times: int | None = 1) -> Fault:
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
-        if times is not None and times < 1:
-            raise ValueError("times must be >= 1 or None (until cleared)")
-        fault = Fault(kind=kind, func=func or None, times=times)
-        with self._lock:
-            self._faults.append(fault)
-        return fault
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    def armed(self) -> list[Fault]:
-        with self._lock:
-            return list(self._faults)
+        self._check(kind, times)
+        return self._arm(Fault(kind=kind, func=func or None, times=times))
 
     def take(self, func: str) -> Fault | None:
         """The fault to apply to one call of `func`, if any (and count it as fired)."""
         with self._lock:
             for fault in self._faults:
-                if fault.matches(func):
-                    fault.fired += 1
-                    self.fired.append((func, fault.kind))
-                    if fault.times is not None:
-                        fault.times -= 1
-                        if fault.times <= 0:
-                            self._faults.remove(fault)
+                if fault.matches(func):  # the first one added wins; no kind combines
+                    self._fire(fault, func)
                     return fault
         return None

@@ -28,20 +28,15 @@ returns the password):
 
 from __future__ import annotations
 
-import collections
 import datetime
-import http.server
-import json
 import logging
 import secrets
 import select
 import socket
-import struct
 import threading
-import urllib.parse
 from decimal import Decimal, InvalidOperation
-from types import TracebackType
 
+from pmenomssl.sandbox.http import ADMIN_PREFIX, LoopbackSandbox, SandboxHandler, SandboxServer
 from pmenomssl.sandbox.upstream import functions
 from pmenomssl.sandbox.upstream.faults import Fault, Faults
 from pmenomssl.sandbox.upstream.state import (
@@ -56,7 +51,6 @@ from pmenomssl.sandbox.upstream.state import (
 logger = logging.getLogger(__name__)
 
 API_PATH = "/billmgr"
-ADMIN_PREFIX = "/_sandbox/"
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 # A hanging ("timeout") request gives up on its own after this long, whatever the client does.
 MAX_HANG_SECONDS = 300.0
@@ -76,55 +70,16 @@ type="password"><input type="hidden" name="func" value="auth"><button>Log in</bu
 HTML_404 = b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>\n"
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128  # many module processes may connect at once
-    sandbox: UpstreamSandbox
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"  # keep-alive, as the client reuses connections
-    server_version = "nginx"
-    sys_version = ""
+class _Handler(SandboxHandler):
+    server: SandboxServer[UpstreamSandbox]
+    server_version = "nginx"  # what fronts a real BILLmanager panel
+    # log_message stays silent (SandboxHandler): the query string may carry authinfo.
+    max_request_bytes = MAX_REQUEST_BYTES
+    params_body_first = True  # the body wins, as a real BILLmanager reads it
+    params_fold_case = False  # BILLmanager's parameter names are case-sensitive
+    params_skip_multipart = False  # every body is read as form data
 
     # --- plumbing -----------------------------------------------------------------------------
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in two writes: without NODELAY, Nagle plus the client's
-        # delayed ACK would add ~40 ms to every answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:
-        # The request line may carry authinfo in its query string: never log it.
-        pass
-
-    def _read_body(self) -> bytes:
-        try:
-            length = int(self.headers.get("Content-Length", "0") or "0")
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            raise ValueError("bad or oversized Content-Length")
-        return self.rfile.read(length) if length else b""
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _reset(self) -> None:
-        """Abort the connection with a TCP RST (SO_LINGER 0), answering nothing."""
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-        except OSError:
-            pass
 
     def _hang(self) -> None:
         """Answer nothing until the client closes the connection or the sandbox stops."""
@@ -141,43 +96,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 except OSError:
                     return
 
-    def _params(self, body: bytes) -> dict[str, str]:
-        pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        query = urllib.parse.urlsplit(self.path).query
-        pairs += urllib.parse.parse_qsl(query, keep_blank_values=True)
-        params: dict[str, str] = {}
-        for key, value in pairs:
-            params.setdefault(key, value)  # the body first
-        return params
-
-    # --- verbs --------------------------------------------------------------------------------
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
-        path = urllib.parse.urlsplit(self.path).path
-        try:
-            body = self._read_body()
-        except ValueError:
-            self._send(413, b"request too large\n", "text/plain")
-            self.close_connection = True
-            return
-        try:
-            if path.rstrip("/") == API_PATH and method != "DELETE":
-                self._api(body)
-            elif path.startswith(ADMIN_PREFIX):
-                self._admin(method, path[len(ADMIN_PREFIX) :], body)
-            else:
-                self._send(404, HTML_404, "text/html")
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+    def _route(self, method: str, path: str, body: bytes) -> None:
+        if path.rstrip("/") == API_PATH and method != "DELETE":
+            self._api(body)
+        elif path.startswith(ADMIN_PREFIX):
+            self._admin(method, path[len(ADMIN_PREFIX) :], body)
+        else:
+            self._send(404, HTML_404, "text/html")
 
     # --- /billmgr -----------------------------------------------------------------------------
 
@@ -215,16 +140,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # --- admin --------------------------------------------------------------------------------
 
-    def _json(self, status: int, value: object) -> None:
-        self._send(status, (json.dumps(value, indent=2) + "\n").encode(), "application/json")
-
     def _admin(self, method: str, route: str, body: bytes) -> None:
         sandbox = self.server.sandbox
         try:
-            data = json.loads(body) if body.strip() else {}
-            if not isinstance(data, dict):
-                raise ValueError("the body must be a JSON object")
-            parts = [p for p in route.split("/") if p]
+            data, parts = self._admin_input(body, route)
             if method == "GET" and parts == ["state"]:
                 self._json(200, sandbox.state.snapshot())
             elif parts == ["configure"] and method == "POST":
@@ -301,8 +220,12 @@ def _flag(data: dict[str, object], name: str) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-class UpstreamSandbox:
+class UpstreamSandbox(LoopbackSandbox):
     """A stateful upstream BILLmanager client API on 127.0.0.1, served from a thread."""
+
+    api_path = API_PATH
+    thread_name = "upstream-sandbox"
+    state: UpstreamState
 
     def __init__(
         self,
@@ -322,28 +245,9 @@ class UpstreamSandbox:
         self.faults = Faults()
         # Set on stop: "timeout" faults stop hanging, so shutting down never waits for them.
         self.stopping = threading.Event()
-        self._server = _Server((host, port), _Handler)
-        self._server.sandbox = self
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, _Handler)
 
-    # --- where and who ------------------------------------------------------------------------
-
-    @property
-    def host(self) -> str:
-        return str(self._server.server_address[0])
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        host = self.host
-        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
-
-    @property
-    def url(self) -> str:
-        return self.base_url + API_PATH
+    # --- where and who (host, port, base_url, url: LoopbackSandbox) -------------------------------
 
     @property
     def username(self) -> str:
@@ -353,12 +257,7 @@ class UpstreamSandbox:
     def password(self) -> str:
         return self.state.password
 
-    # --- what happened ------------------------------------------------------------------------
-
-    @property
-    def calls(self) -> collections.Counter[str]:
-        """Requests received per func, faulted and refused ones included."""
-        return self.state.calls
+    # --- what happened (calls: LoopbackSandbox) ---------------------------------------------------
 
     @property
     def orders(self) -> list[OrderRecord]:
@@ -450,30 +349,8 @@ class UpstreamSandbox:
     def start(self) -> UpstreamSandbox:
         if self._thread is None:
             self.stopping.clear()
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"upstream-sandbox-{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
+        return super().start()
 
     def stop(self) -> None:
-        self.stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> UpstreamSandbox:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self.stopping.set()  # first, so that hanging "timeout" requests end before shutdown
+        super().stop()
