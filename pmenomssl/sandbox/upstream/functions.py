@@ -36,9 +36,17 @@ from pmenomssl.sandbox.upstream.state import (
 )
 from pmenomssl.upstream.errors import ERROR_TYPE_MISSING, error_xml
 
-# UNCONFIRMED (one constant, as the client's): the function that hands out an issued certificate.
-CERTIFICATE_FILE_FUNC = "certificate.file"
-CERTIFICATE_ORDER_FUNC = "certificate.order.param"
+# The function names, the UNCONFIRMED ones among them, are the client's: one place, so the
+# sandbox serves exactly what the client calls.
+from pmenomssl.upstream.functions import (
+    BALANCE_FALLBACK_FUNC,
+    BALANCE_FUNC,
+    CERTIFICATE_FILE_FUNC,
+    CERTIFICATE_ORDER_FUNC,
+    PROLONG_FUNC,
+    SET_REMOTEID_FUNC,
+)
+
 _TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
 
@@ -112,10 +120,10 @@ def dispatch(state: UpstreamState, func: str, params: Params) -> ET.Element:
 
 def _simple_functions() -> dict[str, Callable[[UpstreamState, Params], ET.Element]]:
     return {
-        "whoami": _whoami,
-        "dashboard.info": _dashboard,
-        "service.prolong": _prolong,
-        "item.setremoteid": _setremoteid,
+        BALANCE_FUNC: _whoami,
+        BALANCE_FALLBACK_FUNC: _dashboard,
+        PROLONG_FUNC: _prolong,
+        SET_REMOTEID_FUNC: _setremoteid,
         CERTIFICATE_FILE_FUNC: _certificate_file,
     }
 
@@ -246,7 +254,7 @@ def _order_form(state: UpstreamState, itemtype: str, params: Params) -> ET.Eleme
 
 
 def _prolong(state: UpstreamState, params: Params) -> ET.Element:
-    _require_sok(params, "service.prolong")
+    _require_sok(params, PROLONG_FUNC)
     service = state.prolong(params.get("elid", ""), params.get("period", ""))
     assert service.expiredate is not None  # prolong refuses services without one
     return _doc(expiredate=service.expiredate.isoformat())
@@ -269,7 +277,7 @@ def _edit(state: UpstreamState, itemtype: str, params: Params) -> ET.Element:
 
 
 def _setremoteid(state: UpstreamState, params: Params) -> ET.Element:
-    _require_sok(params, "item.setremoteid")
+    _require_sok(params, SET_REMOTEID_FUNC)
     state.set_remoteid(params.get("elid", ""), params.get("value", ""))
     return _ok()
 
