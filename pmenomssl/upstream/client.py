@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -203,8 +203,19 @@ class UpstreamClient:
     def services(self, itemtype: str) -> list[UpstreamService]:
         """Every service of `itemtype` in our account, page by page (no saved filter is used:
         it would persist upstream)."""
+        return [service for page in self._pages(itemtype) for service in page]
+
+    def find_service(self, itemtype: str, service_id: str) -> UpstreamService | None:
+        """The service with upstream id `service_id`, or None (filtered here, not upstream);
+        paging stops at the page that has it."""
+        for page in self._pages(itemtype):
+            for service in page:
+                if service.id == service_id:
+                    return service
+        return None
+
+    def _pages(self, itemtype: str) -> Iterator[list[UpstreamService]]:
         func = functions.list_func(_checked_itemtype(itemtype))
-        services: list[UpstreamService] = []
         seen: set[str] = set()
         page = 1
         while True:
@@ -219,18 +230,14 @@ class UpstreamClient:
                 raise UpstreamBadResponse(
                     f"page {page} repeated services already listed (p_num ignored?)", func=func
                 )
-            services.extend(fresh)
+            yield fresh
             seen.update(s.id for s in fresh)
             total_text = root.findtext("p_elems")
             total = _whole(total_text, func, "p_elems") if total_text else None
             if len(rows) != self.page_size or (total is not None and len(seen) >= total):
                 # A short page is the last; a longer one means upstream sent everything at once.
-                return services
+                return
             page += 1
-
-    def find_service(self, itemtype: str, service_id: str) -> UpstreamService | None:
-        """The service with upstream id `service_id`, or None (filtered here, not upstream)."""
-        return next((s for s in self.services(itemtype) if s.id == service_id), None)
 
     def tariffs(self, itemtype: str) -> list[Tariff]:
         """The tariffs we may order, with their periods (months -> price) and addons."""

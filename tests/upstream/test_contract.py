@@ -194,6 +194,16 @@ def test_services_pages_through_everything(up: UpstreamSandbox) -> None:
     assert up.calls["vhost"] == 3
 
 
+def test_find_service_stops_at_the_page_that_has_it(up: UpstreamSandbox) -> None:
+    ids = [up.add_service("vhost", "11", 12) for _ in range(7)]
+    with connect(up, page_size=3) as client:
+        found = client.find_service("vhost", ids[4])
+        assert found is not None and found.id == ids[4]
+        assert up.calls["vhost"] == 2  # pages 1 and 2; page 3 is never read
+        assert client.find_service("vhost", "999999") is None
+    assert up.calls["vhost"] == 2 + 3
+
+
 def test_ordered_services_become_active_after_list_reads(up: UpstreamSandbox) -> None:
     up.configure(activate_after=2)
     with connect(up) as client:

@@ -77,9 +77,10 @@ def test_a_full_page_that_completes_p_elems_is_the_last(replay: Replay) -> None:
 
 
 def test_find_service_filters_on_our_side(replay: Replay) -> None:
-    with replay("vds_paged") as (client, _):
-        found = client.find_service("vds", "104")
-    assert found is not None and found.remoteid == "45"
+    with replay("vds_paged") as (client, cassette):
+        found = client.find_service("vds", "105")  # on the last of three pages
+    assert found is not None and found.remoteid == "46" and found.status == 4
+    assert cassette.play_count == 3
 
 
 def test_find_service_of_an_unknown_id_is_none_after_every_page(replay: Replay) -> None:
