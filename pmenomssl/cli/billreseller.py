@@ -16,12 +16,12 @@ from __future__ import annotations
 import os
 import sys
 
-from pmenomssl.cli import is_protocol_call
+from pmenomssl.cli import dispatch
 
 MODULE_NAME = "pmbillreseller"
 HANDLER = "pmbillreseller"
 
-# subcommand -> module providing add_parser(subparsers) and run(args) -> int
+# subcommand -> module providing add_parser(subparsers, name) and run(args) -> int
 SUBCOMMANDS = {
     "balance": "pmenomssl.cli.reseller_balance",
     "check": "pmenomssl.cli.reseller_check",
@@ -55,41 +55,14 @@ def set_identity(argv0: str | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     set_identity()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    wants_help = bool(argv) and argv[0] in ("-h", "--help")
-    if not wants_help and (not argv or is_protocol_call(argv) or argv[0].startswith("-")):
-        from pmenomssl.protocol.runner import run
-
-        return run(argv, sys.stdin.buffer, sys.stdout.buffer)
-    return _operator(argv)
-
-
-def _operator(argv: list[str]) -> int:
-    import argparse
-    import importlib
-
-    from pmenomssl.cli.common import paragraph
-
-    parser = argparse.ArgumentParser(
+    return dispatch(
+        argv,
         prog="pmbillreseller",
-        description=paragraph(DESCRIPTION),
+        subcommands=SUBCOMMANDS,
+        description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        name_argument=True,
     )
-    subparsers = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
-    wanted = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    for name, module_name in SUBCOMMANDS.items():
-        if wanted is None or name == wanted:
-            importlib.import_module(module_name).add_parser(subparsers, name)
-        else:
-            subparsers.add_parser(name, help=f"see `pmbillreseller {name} --help`")
-    args = parser.parse_args(argv)
-    if not args.subcommand:
-        parser.print_help()
-        return 2
-    module = importlib.import_module(SUBCOMMANDS[args.subcommand])
-    result: int = module.run(args)
-    return result
 
 
 if __name__ == "__main__":

@@ -9,20 +9,21 @@ verdict and its cause-and-fix text are the ones the panel shows.
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmenomssl import config, log
 from pmenomssl.cli.common import (
+    UsageError,
+    add_password_options,
     error,
     operator_context,
     paragraph,
     positive_int,
+    read_password,
+    settings_form,
     start_log,
     var_writable,
     wrapped,
@@ -81,38 +82,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="use the settings BILLmanager stores for processing module M",
     )
     parser.add_argument("--username", help="ENOM login ID (with --url)")
-    parser.add_argument(
-        "--password-file",
-        metavar="FILE",
-        help=f"read the password or API token from FILE (else {PASSWORD_ENV}, else a prompt)",
-    )
-    parser.add_argument(
-        "--password", "--pw", nargs="?", action=_RefusePassword, help=argparse.SUPPRESS
-    )
-
-
-class _RefusePassword(argparse.Action):
-    """`--password VALUE` is refused without echoing VALUE (argv shows in ps and history)."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        if isinstance(values, str):
-            log.register_secret(values)
-        parser.error(
-            f"{option_string} does not exist: a password on the command line shows in `ps` and "
-            f"the shell's history. Use --password-file FILE, {PASSWORD_ENV}, or the prompt."
-        )
+    add_password_options(parser, env=PASSWORD_ENV, what="the password or API token")
 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmenomssl check`; return the exit status."""
-    from lxml import etree
-
     if args.module is not None and (args.username or args.password_file):
         return error("check", "--username and --password-file go with --url, not --module", 2)
     if args.url is not None and not args.username:
@@ -122,27 +96,19 @@ def run(args: argparse.Namespace) -> int:
         if args.module is not None:
             values, where = _module_settings(args.module)
         else:
-            password = _password(args.password_file)
-            if password is None:
-                return error(
-                    "check",
-                    f"no password: use --password-file FILE or {PASSWORD_ENV}, or run it on a "
-                    "terminal to be asked",
-                    2,
-                )
+            password = read_password(
+                args.password_file, env=PASSWORD_ENV, prompt="ENOM password or API token: "
+            )
             values = {"url": args.url, "username": args.username, "password": password}
             where = "the credentials given"
+    except UsageError as exc:
+        return error("check", str(exc), 2)
     except ModuleError as exc:
         logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
         print(wrapped(exc.desc, "FAILED: "))
         return 1
-    except OSError as exc:
-        return error("check", f"cannot read {args.password_file}: {exc.strerror or exc}", 2)
     log.register_secret(values.get("password"))
-    form = etree.Element("doc")
-    node = etree.SubElement(form, "processingmodule")
-    for name, value in values.items():
-        etree.SubElement(node, name).text = value
+    form = settings_form(values.items())
     url = (values.get("url") or "").strip() or "the live URL"
     return _check(form, url, values.get("username", ""), where)
 
@@ -157,17 +123,6 @@ def _module_settings(module_id: int) -> tuple[dict[str, str], str]:
     names = (settings.PARAM_URL, settings.PARAM_USERNAME, settings.PARAM_PASSWORD)
     values = {name: params.get(name, "") for name in names}
     return values, f"processing module {module.id} {module.name!r} ({module.module})"
-
-
-def _password(path: str | None) -> str | None:
-    if path:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().rstrip("\r\n")
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
-    if sys.stdin.isatty():
-        return getpass.getpass("ENOM password or API token: ")
-    return None
 
 
 def _check(form: etree._Element, url: str, username: str, where: str) -> int:

@@ -12,12 +12,18 @@ import argparse
 import logging
 from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import operator_context, paragraph, start_log, wrapped
+from pmenomssl.cli.common import (
+    UsageError,
+    operator_context,
+    paragraph,
+    settings_form,
+    start_log,
+    wrapped,
+)
 from pmenomssl.cli.reseller_common import (
     EXAMPLE_URL,
     PASSWORD_ENV,
     Source,
-    UsageError,
     add_credentials,
     error,
     handler_command,
@@ -89,20 +95,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _document(source: Source) -> etree._Element:
-    from lxml import etree
-
     from pmenomssl.handlers.billreseller import settings
 
-    doc = etree.Element("doc")
-    node = etree.SubElement(doc, "processingmodule")
     conn = source.connection
-    for name, value in (
-        (settings.PARAM_URL, conn.url),
-        (settings.PARAM_USERNAME, conn.username),
-        (settings.PARAM_PASSWORD, conn.password),
-    ):
-        etree.SubElement(node, name).text = value
-    return doc
+    return settings_form(
+        (
+            (settings.PARAM_URL, conn.url),
+            (settings.PARAM_USERNAME, conn.username),
+            (settings.PARAM_PASSWORD, conn.password),
+        )
+    )
 
 
 def _check(source: Source) -> int:

@@ -9,13 +9,12 @@ BILLmanager stores for a processing module (`--module M`).
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pmenomssl import config, log
+from pmenomssl import config
+from pmenomssl.cli import common
+from pmenomssl.cli.common import UsageError, add_password_options, positive_int, read_password
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,32 +29,9 @@ PASSWORD_ENV = "PMBILLRESELLER_PASSWORD"  # noqa: S105 (the variable's name)
 EXAMPLE_URL = "https://my.example.com/billmgr"
 
 
-class UsageError(Exception):
-    """Wrong arguments or no password: exit status 2 with this message."""
-
-
 def error(sub: str, message: str, status: int = 1) -> int:
     """Print `pmbillreseller <sub>: message` on stderr and return `status`."""
-    sys.stderr.write(f"{PROG} {sub}: {message}\n")
-    return status
-
-
-class RefusePassword(argparse.Action):
-    """`--password VALUE` is refused without echoing VALUE (argv shows in ps and history)."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        if isinstance(values, str):
-            log.register_secret(values)
-        parser.error(
-            f"{option_string} does not exist: a password on the command line shows in `ps` and "
-            f"the shell's history. Use --password-file FILE, {PASSWORD_ENV}, or the prompt."
-        )
+    return common.error(sub, message, status, executable=PROG)
 
 
 def add_credentials(parser: argparse.ArgumentParser, *, module_help: str) -> None:
@@ -68,41 +44,7 @@ def add_credentials(parser: argparse.ArgumentParser, *, module_help: str) -> Non
     )
     source.add_argument("--module", metavar="M", type=positive_int, help=module_help)
     parser.add_argument("--username", help="the upstream account's login (with --url)")
-    parser.add_argument(
-        "--password-file",
-        metavar="FILE",
-        help=f"read the password from FILE (else {PASSWORD_ENV}, else a prompt)",
-    )
-    parser.add_argument(
-        "--password", "--pw", nargs="?", action=RefusePassword, help=argparse.SUPPRESS
-    )
-
-
-def positive_int(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
-    return int(text)
-
-
-def read_password(path: str | None) -> str:
-    """The password from FILE, the environment or a prompt (UsageError when none)."""
-    if path:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                password = handle.read().rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    elif os.environ.get(PASSWORD_ENV):
-        password = os.environ[PASSWORD_ENV]
-    elif sys.stdin.isatty():
-        password = getpass.getpass("Upstream BILLmanager password: ")
-    else:
-        raise UsageError(
-            f"no password: use --password-file FILE or {PASSWORD_ENV}, or run it on a terminal "
-            "to be asked"
-        )
-    log.register_secret(password)
-    return password
+    add_password_options(parser, env=PASSWORD_ENV, what="the password")
 
 
 @dataclass(frozen=True)
@@ -123,7 +65,9 @@ def typed_source(args: argparse.Namespace) -> Source:
     values = {
         settings.PARAM_URL: args.url,
         settings.PARAM_USERNAME: args.username,
-        settings.PARAM_PASSWORD: read_password(args.password_file),
+        settings.PARAM_PASSWORD: read_password(
+            args.password_file, env=PASSWORD_ENV, prompt="Upstream BILLmanager password: "
+        ),
     }
     return Source(
         settings.from_params(values, where="the credentials given"), "the credentials given"

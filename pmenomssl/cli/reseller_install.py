@@ -5,10 +5,13 @@ replaces another module, BILLmanager's stock ones included)."""
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from pmenomssl import config
+from pmenomssl.cli.common import (
+    add_install_options,
+    add_location_options,
+    run_install,
+    run_uninstall,
+)
 from pmenomssl.operator.kinds import BILLRESELLER
 
 INSTALL_EXAMPLES = """\
@@ -34,23 +37,7 @@ exit status: 0 removed, 1 nothing installed under that name or a step failed.
 """
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(config.DEFAULT_MGR_ROOT),
-        help="BILLmanager's root (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--name",
-        default=BILLRESELLER.default_name,
-        help="module name = executable and XML name (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--no-restart",
-        action="store_true",
-        help="do not run `mgrctl -m billmgr -R` afterwards",
-    )
+NAME_HELP = "module name = executable and XML name (default: %(default)s)"
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
@@ -66,7 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], 
             epilog=UNINSTALL_EXAMPLES,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        _common(parser)
+        add_location_options(parser, default_name=BILLRESELLER.default_name, name_help=NAME_HELP)
         return
     parser = subparsers.add_parser(
         "install",
@@ -80,62 +67,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], 
         epilog=INSTALL_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _common(parser)
-    parser.add_argument(
-        "--python",
-        metavar="PATH",
-        help="the Python (3.9+) the module's venv is made from (default: this one)",
-    )
-    deps = parser.add_argument_group("dependencies")
-    deps.add_argument(
-        "--find-links",
-        metavar="DIR",
-        help="install the dependencies offline from this wheelhouse (pip --no-index)",
-    )
-    deps.add_argument(
-        "--system-site-packages",
-        action="store_true",
-        help="let the venv use the OS packages (python3-lxml, python3-cryptography, ...)",
-    )
-    deps.add_argument(
-        "--link-deps-from",
-        metavar="PYTHON",
-        help="reuse the packages of the environment PYTHON runs in instead of installing the "
-        "dependencies (tests, special set-ups; not for production)",
-    )
+    # No --replace-stock: this kind never replaces another module (kinds.BILLRESELLER).
+    add_install_options(parser, default_name=BILLRESELLER.default_name, name_help=NAME_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pmenomssl.operator.install import InstallError, InstallOptions, install, uninstall
-
-    say = lambda line: print(line, flush=True)  # noqa: E731
-    try:
-        if args.subcommand == "uninstall":
-            uninstall(
-                args.root,
-                args.name,
-                restart=not args.no_restart,
-                say=say,
-                handler=BILLRESELLER.handler,
-            )
-            print(f"uninstalled {args.name}")
-            return 0
-        options = InstallOptions(
-            root=args.root,
-            name=args.name,
-            python=args.python,
-            restart=not args.no_restart,
-            system_site_packages=args.system_site_packages,
-            find_links=args.find_links,
-            link_deps_from=args.link_deps_from,
-            handler=BILLRESELLER.handler,
-        )
-        install(options, say=say)
-    except InstallError as exc:
-        print(f"pmbillreseller {args.subcommand}: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"installed {args.name}; check it with `{args.root / 'processing' / args.name} check "
-        "--module M` once the processing module exists"
+    if args.subcommand == "uninstall":
+        return run_uninstall(args, executable=BILLRESELLER.command, handler=BILLRESELLER.handler)
+    return run_install(
+        args,
+        executable=BILLRESELLER.command,
+        handler=BILLRESELLER.handler,
+        done=(
+            f"installed {args.name}; check it with `{args.root / 'processing' / args.name} check "
+            "--module M` once the processing module exists"
+        ),
     )
-    return 0

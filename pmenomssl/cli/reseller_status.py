@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pmenomssl import config
-from pmenomssl.cli.common import paragraph, start_log, wrapped
-from pmenomssl.cli.reseller_common import positive_int
+from pmenomssl.cli.common import paragraph, positive_int, print_next, start_log, wrapped
+from pmenomssl.cli.common import status_line as _line
 from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
@@ -96,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(wrapped(exc.desc, "FAILED: "))
         return 1
     _print(view)
-    print()
-    print(wrapped(next_action(view), "Next: ", "      "))
+    print_next(next_action(view))
     return 1 if view.problem else 0
 
 
@@ -153,10 +152,6 @@ def _ask_upstream(view: View, module_params: dict[str, str]) -> None:
                 view.fields = client.service_fields(itemtype, view.upstream.id)
             except UpstreamError as exc:  # the fields are extra: the status is shown anyway
                 logger.warning("fields of upstream service %s: %s", view.upstream.id, exc.desc)
-
-
-def _line(label: str, value: str) -> None:
-    print(wrapped(value, f"  {label:<22}", " " * 24) if value else f"  {label}")
 
 
 def _print(view: View) -> None:

@@ -10,11 +10,10 @@ import time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import paragraph, start_log, wrapped
+from pmenomssl.cli.common import UsageError, paragraph, start_log, wrapped
 from pmenomssl.cli.reseller_common import (
     EXAMPLE_URL,
     Source,
-    UsageError,
     add_credentials,
     error,
     first_module_id,

@@ -7,7 +7,15 @@ import argparse
 from datetime import timezone
 from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import operator_context, paragraph, positive_int, start_log, wrapped
+from pmenomssl.cli.common import (
+    operator_context,
+    paragraph,
+    positive_int,
+    print_next,
+    start_log,
+    wrapped,
+)
+from pmenomssl.cli.common import status_line as _line
 from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
@@ -63,13 +71,8 @@ def run(args: argparse.Namespace) -> int:
         if ctx.billing_started:
             ctx.billing.close()
     _print(view, ask_enom=not args.no_enom)
-    print()
-    print(wrapped(next_action(view), "Next: ", "      "))
+    print_next(next_action(view))
     return 1 if view.enom_problem or view.renewal_problem else 0
-
-
-def _line(label: str, value: str) -> None:
-    print(wrapped(value, f"  {label:<22}", " " * 24) if value else f"  {label}")
 
 
 def _print(view: ServiceView, *, ask_enom: bool) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from pmenomssl.cli.common import run_uninstall
 
 EXAMPLES = """\
 examples:
@@ -32,17 +33,5 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from pmenomssl.operator.install import InstallError, uninstall
-
-    try:
-        uninstall(
-            args.root,
-            args.name,
-            restart=not args.no_restart,
-            say=lambda line: print(line, flush=True),
-        )
-    except InstallError as exc:
-        print(f"pmenomssl uninstall: {exc}", file=sys.stderr)
-        return 1
-    print(f"uninstalled {args.name}")
-    return 0
+    # handler=None, as before: the installation's kind is not checked.
+    return run_uninstall(args, executable="pmenomssl", handler=None)

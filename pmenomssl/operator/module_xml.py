@@ -172,6 +172,52 @@ def _text(table: messages.Text, lang: str) -> str:
     return table.get(lang) or table.get("en") or next(iter(table.values()), "")
 
 
+def _head(name: str, kind: ModuleKind, handler: Handler) -> tuple[etree._Element, str]:
+    """The `<mgrdata>` with what every kind has first: the marker comment, the plugin and its
+    item types, and the connection form (exactly the handler's params); and the form's name."""
+    doc = etree.Element("mgrdata")
+    doc.append(
+        etree.Comment(
+            f" {GENERATED_MARKER} {pmenomssl.__version__}: regenerate with `{kind.command} "
+            "install` rather than editing (an edited copy is backed up when it is replaced) "
+        )
+    )
+    plugin = etree.SubElement(doc, "plugin", name=name)
+    etree.SubElement(plugin, "group").text = PLUGIN_GROUP
+    etree.SubElement(plugin, "author").text = "pmenomssl"
+    params = etree.SubElement(plugin, "params")
+    for itemtype in handler.itemtypes:
+        etree.SubElement(params, "type", name=itemtype)
+
+    form_name = f"processing.edit.{name}"
+    metadata = etree.SubElement(doc, "metadata", name=form_name, type="form")
+    page = etree.SubElement(etree.SubElement(metadata, "form"), "page", name="connect")
+    for param in handler.params:
+        field = etree.SubElement(page, "field", name=param.name)
+        field.append(_field_input(param, kind))
+    return doc, form_name
+
+
+def _lang(
+    doc: etree._Element,
+    name: str,
+    lang: str,
+    desc_short: messages.Text,
+    desc_full: messages.Text,
+) -> etree._Element:
+    """A new `<lang>` of `doc` with the plugin's descriptions and price, and its label in the
+    list of processing modules."""
+    node = etree.SubElement(doc, "lang", name=lang)
+    plugin_msgs = etree.SubElement(node, "messages", name="plugin")
+    _msg(plugin_msgs, f"desc_short_{name}", _text(desc_short, lang))
+    _msg(plugin_msgs, f"desc_full_{name}", _text(desc_full, lang))
+    _msg(plugin_msgs, f"price_{name}", _text(messages.PRICE, lang))
+    labels = etree.SubElement(node, "messages", name="label_processing_modules")
+    _msg(labels, name, _text(desc_short, lang))
+    _msg(labels, f"module_{name}", _text(desc_short, lang))
+    return node
+
+
 def build(
     name: str,
     *,
@@ -189,26 +235,7 @@ def build(
     names = list(templates) if templates is not None else template_names(root, name)
     live_url = _live_url()
 
-    doc = etree.Element("mgrdata")
-    doc.append(
-        etree.Comment(
-            f" {GENERATED_MARKER} {pmenomssl.__version__}: regenerate with `pmenomssl install` "
-            "rather than editing (an edited copy is backed up when it is replaced) "
-        )
-    )
-    plugin = etree.SubElement(doc, "plugin", name=name)
-    etree.SubElement(plugin, "group").text = PLUGIN_GROUP
-    etree.SubElement(plugin, "author").text = "pmenomssl"
-    params = etree.SubElement(plugin, "params")
-    for itemtype in handler.itemtypes:
-        etree.SubElement(params, "type", name=itemtype)
-
-    form_name = f"processing.edit.{name}"
-    metadata = etree.SubElement(doc, "metadata", name=form_name, type="form")
-    page = etree.SubElement(etree.SubElement(metadata, "form"), "page", name="connect")
-    for param in handler.params:
-        field = etree.SubElement(page, "field", name=param.name)
-        field.append(_field_input(param))
+    doc, form_name = _head(name, ENOM, handler)
 
     createuser_name = f"{form_name}.createuser"
     createuser = etree.SubElement(doc, "metadata", name=createuser_name, type="form")
@@ -217,14 +244,7 @@ def build(
     etree.SubElement(link_field, "link", name="outerlink", target="_blank")
 
     for lang in messages.LANGS:
-        node = etree.SubElement(doc, "lang", name=lang)
-        plugin_msgs = etree.SubElement(node, "messages", name="plugin")
-        _msg(plugin_msgs, f"desc_short_{name}", _text(messages.DESC_SHORT, lang))
-        _msg(plugin_msgs, f"desc_full_{name}", _text(messages.DESC_FULL, lang))
-        _msg(plugin_msgs, f"price_{name}", _text(messages.PRICE, lang))
-        labels = etree.SubElement(node, "messages", name="label_processing_modules")
-        _msg(labels, name, _text(messages.DESC_SHORT, lang))
-        _msg(labels, f"module_{name}", _text(messages.DESC_SHORT, lang))
+        node = _lang(doc, name, lang, messages.DESC_SHORT, messages.DESC_FULL)
 
         form_msgs = etree.SubElement(node, "messages", name=form_name)
         for param in handler.params:
@@ -260,36 +280,10 @@ def _build_other(
     from pmenomssl.operator import messages_billreseller as texts
 
     types = sorted(set(error_types) if error_types is not None else error_types_for(kind))
-    doc = etree.Element("mgrdata")
-    doc.append(
-        etree.Comment(
-            f" {GENERATED_MARKER} {pmenomssl.__version__}: regenerate with `{kind.command} "
-            "install` rather than editing (an edited copy is backed up when it is replaced) "
-        )
-    )
-    plugin = etree.SubElement(doc, "plugin", name=name)
-    etree.SubElement(plugin, "group").text = PLUGIN_GROUP
-    etree.SubElement(plugin, "author").text = "pmenomssl"
-    params = etree.SubElement(plugin, "params")
-    for itemtype in handler.itemtypes:
-        etree.SubElement(params, "type", name=itemtype)
-
-    form_name = f"processing.edit.{name}"
-    metadata = etree.SubElement(doc, "metadata", name=form_name, type="form")
-    page = etree.SubElement(etree.SubElement(metadata, "form"), "page", name="connect")
-    for param in handler.params:
-        field = etree.SubElement(page, "field", name=param.name)
-        field.append(_field_input(param, kind))
+    doc, form_name = _head(name, kind, handler)
 
     for lang in messages.LANGS:
-        node = etree.SubElement(doc, "lang", name=lang)
-        plugin_msgs = etree.SubElement(node, "messages", name="plugin")
-        _msg(plugin_msgs, f"desc_short_{name}", _text(texts.DESC_SHORT, lang))
-        _msg(plugin_msgs, f"desc_full_{name}", _text(texts.DESC_FULL, lang))
-        _msg(plugin_msgs, f"price_{name}", _text(messages.PRICE, lang))
-        labels = etree.SubElement(node, "messages", name="label_processing_modules")
-        _msg(labels, name, _text(texts.DESC_SHORT, lang))
-        _msg(labels, f"module_{name}", _text(texts.DESC_SHORT, lang))
+        node = _lang(doc, name, lang, texts.DESC_SHORT, texts.DESC_FULL)
 
         form_msgs = etree.SubElement(node, "messages", name=form_name)
         for param in handler.params:

@@ -21,15 +21,16 @@ class ItemTypeSpec:
     client_can_suspend: bool
 
 
+# In the order `features` lists them (the order).
 ITEMTYPES: dict[str, ItemTypeSpec] = {
     spec.name: spec
     for spec in (
+        # A certificate cannot be suspended at a CA; its order fields come from order.py.
+        ItemTypeSpec("certificate", (), client_can_suspend=False),
+        ItemTypeSpec("soft", (P.DOMAIN,), client_can_suspend=False),
         ItemTypeSpec("vhost", (P.DOMAIN, P.DATACENTER, P.RECIPE), client_can_suspend=True),
         ItemTypeSpec("vds", (P.DOMAIN, P.DATACENTER, P.OSTEMPL, P.RECIPE), client_can_suspend=True),
         ItemTypeSpec("dedic", (P.DOMAIN, P.DATACENTER, P.OSTEMPL), client_can_suspend=True),
-        ItemTypeSpec("soft", (P.DOMAIN,), client_can_suspend=False),
-        # A certificate cannot be suspended at a CA; its order fields come from order.py.
-        ItemTypeSpec("certificate", (), client_can_suspend=False),
     )
 }
 
