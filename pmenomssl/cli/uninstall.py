@@ -33,5 +33,5 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    # handler=None, as before: the installation's kind is not checked.
-    return run_uninstall(args, executable="pmenomssl", handler=None)
+    # Each executable removes only its own kind (an old manifest without a kind is ENOM's).
+    return run_uninstall(args, executable="pmenomssl", handler="pmenomssl")

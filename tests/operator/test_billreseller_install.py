@@ -180,6 +180,10 @@ def test_never_over_another_kind_or_a_stock_name(both: Both) -> None:
     wrong_uninstall = reseller_cli("uninstall", "--root", str(root), "--name", "pmenomssl")
     assert wrong_uninstall.returncode == 1
     assert "pmenomssl uninstall" in wrong_uninstall.stderr
+    enom_uninstall = run_cli("uninstall", "--root", str(root), "--name", "pmbillreseller")
+    assert enom_uninstall.returncode == 1
+    assert "pmbillreseller uninstall" in enom_uninstall.stderr
+    assert both.reseller.wrapper.exists()
     assert {p: p.read_bytes() for p in before} == before
     assert inst.wrapper_handler(both.reseller.wrapper.read_bytes()) == "pmbillreseller"
     no_option = reseller_cli(*reseller_install_args(root, "--replace-stock"))
