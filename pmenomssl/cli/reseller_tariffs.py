@@ -101,10 +101,10 @@ def _list(source: Source, itemtypes: list[str]) -> int:
 
     # Any other error is the connection's, the same for every type: stop at the first.
     not_sold = (UpstreamAccessDenied, UpstreamMissing)
-    print(f"Upstream {source.connection.url} ({source.where}):")
     deadline = time.monotonic() + DEADLINE_SECONDS
     status = 0
     with settings.make_client(source.connection, deadline=deadline) as client:
+        print(f"Upstream {client.url} ({source.where}):")  # the URL as the module calls it
         for itemtype in itemtypes:
             try:
                 with Progress(f"reading the upstream's {itemtype} tariffs"):
