@@ -2,8 +2,8 @@
 
 `pmbillreseller --command open --item 42` is BILLmanager talking (the reseller handler, found by
 the module name `pmbillreseller`); `pmbillreseller check`, `balance`, `tariffs`, `status`,
-`install` and `uninstall` are for the provider's staff. As in `pmenomssl`, subcommand modules
-are imported only when used.
+`demo`, `install` and `uninstall` are for the provider's staff. As in `pmenomssl`, subcommand
+modules are imported only when used.
 
 The module name: the install wrapper sets `PMENOMSSL_NAME` (the name it was installed under);
 otherwise it is the executable's name when that starts with `pm`, else `pmbillreseller` (so
@@ -25,6 +25,7 @@ HANDLER = "pmbillreseller"
 SUBCOMMANDS = {
     "balance": "pmenomssl.cli.reseller_balance",
     "check": "pmenomssl.cli.reseller_check",
+    "demo": "pmenomssl.cli.reseller_demo",
     "install": "pmenomssl.cli.reseller_install",
     "status": "pmenomssl.cli.reseller_status",
     "tariffs": "pmenomssl.cli.reseller_tariffs",
@@ -38,6 +39,7 @@ DESCRIPTION = (
 )
 EPILOG = """\
 examples:
+  pmbillreseller demo
   pmbillreseller check --url https://my.example.com/billmgr --username reseller
   pmbillreseller tariffs --module 3 --itemtype vds
   pmbillreseller status --item 42

@@ -91,6 +91,7 @@ class ModuleRun:
     stdout: bytes
     stderr: bytes
     seconds: float
+    program: str = MODULE_NAME
 
     def document(self) -> etree._Element:
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -98,7 +99,7 @@ class ModuleRun:
             return etree.fromstring(self.stdout, parser)
         except etree.XMLSyntaxError:
             raise DemoFailed(
-                f"pmenomssl {' '.join(self.argv)} printed no XML document",
+                f"{self.program} {' '.join(self.argv)} printed no XML document",
                 self.stdout.decode("utf-8", "replace")[:500],
             ) from None
 
@@ -124,7 +125,14 @@ class BackdatedState(SandboxState):
 
 
 class Demo:
-    """One run of the demo; `run()` returns the exit status."""
+    """One run of the demo; `run()` returns the exit status.
+
+    The class attributes name the module it runs (the reseller's demo, operator/reseller_demo.py,
+    reuses the narration, the module runs and the stand-in's set-up with its own values)."""
+
+    module_name = MODULE_NAME  # the executable's name: PMENOMSSL_NAME, its log, the output
+    python_module = "pmenomssl"  # run as `python -m python_module --command …`
+    total_steps = STEPS
 
     def __init__(
         self,
@@ -160,7 +168,7 @@ class Demo:
         self.step_number += 1
         self.current_step = title
         self.say()
-        self.say(f"[{self.step_number}/{STEPS}] {title}")
+        self.say(f"[{self.step_number}/{self.total_steps}] {title}")
 
     def info(self, text: str) -> None:
         indent = "      " + " " * (len(text) - len(text.lstrip(" ")))
@@ -177,14 +185,16 @@ class Demo:
         return self.standin.root
 
     def module(self, *args: str, stdin: bytes = b"", show: str | None = None) -> ModuleRun:
-        """Run `pmenomssl ARGS` as BILLmanager does; show the command line and its time."""
+        """Run `pmenomssl ARGS` (`module_name`) as BILLmanager does; show the command line and
+        its time."""
         assert self.standin is not None
         env = dict(os.environ)
         for name in list(env):
             if name.startswith("PMENOMSSL_"):
                 del env[name]
         env.update(self.standin.env())
-        env["PMENOMSSL_NAME"] = MODULE_NAME
+        env["PMENOMSSL_LOG"] = str(self.standin.log_path(self.module_name))
+        env["PMENOMSSL_NAME"] = self.module_name
         package_parent = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_parent, env.get("PYTHONPATH", "")) if p
@@ -192,7 +202,7 @@ class Demo:
         started = time.monotonic()
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "pmenomssl", *args],
+                [sys.executable, "-m", self.python_module, *args],
                 input=stdin,
                 env=env,
                 cwd=str(self.root),
@@ -202,18 +212,25 @@ class Demo:
             )
         except subprocess.TimeoutExpired:
             raise DemoFailed(
-                f"pmenomssl {' '.join(args)} did not finish within {MODULE_TIMEOUT_SECONDS:g} s"
+                f"{self.module_name} {' '.join(args)} did not finish within "
+                f"{MODULE_TIMEOUT_SECONDS:g} s"
             ) from None
         self.module_runs += 1
         run = ModuleRun(
-            tuple(args), proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started
+            tuple(args),
+            proc.returncode,
+            proc.stdout,
+            proc.stderr,
+            time.monotonic() - started,
+            self.module_name,
         )
-        shown = f"    $ pmenomssl {show if show is not None else ' '.join(args)}"
+        shown = f"    $ {self.module_name} {show if show is not None else ' '.join(args)}"
         timing = f"{run.seconds:.2f} s"
         self.say(shown + " " * max(2, WIDTH - len(shown) - len(timing)) + timing)
         if run.returncode != 0:
             raise DemoFailed(
-                f"pmenomssl {' '.join(args)} exited with status {run.returncode}", error_text(run)
+                f"{self.module_name} {' '.join(args)} exited with status {run.returncode}",
+                error_text(run),
             )
         return run
 
@@ -548,7 +565,7 @@ class Demo:
                 for part in textwrap.wrap(line, WIDTH - 4) or [""]:
                     self.say(f"    {part}")
         if self.standin is not None:
-            log = self.standin.log_path(MODULE_NAME)
+            log = self.standin.log_path(self.module_name)
             with contextlib.suppress(OSError):
                 self.log_copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(log, self.log_copy)
