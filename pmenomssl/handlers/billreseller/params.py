@@ -23,6 +23,9 @@ STOPPED_BY_UPSTREAM = "upstream_stopped"
 
 # --- BILLmanager's params (read; copied into the order per itemtypes.py) -----------------------
 
+# Certificates: BILLmanager's certificate state (billmanager-protocol.md 2.4), set with
+# service.setstatus; what each upstream status means is in statuses.py.
+SERVICE_STATUS = "service_status"
 DOMAIN = "domain"
 OSTEMPL = "ostempl"
 RECIPE = "recipe"

@@ -148,5 +148,12 @@ class Service:
         self.billing.set_expiredate(self.id, expiredate)
         self.expiredate = expiredate
 
+    def set_status(self, status: int) -> None:
+        """A certificate's service_status (service.setstatus), skipped when unchanged."""
+        if self.param(P.SERVICE_STATUS) == str(status):
+            return
+        self.billing.set_status(self.id, status)
+        self.params[P.SERVICE_STATUS] = str(status)
+
     def post(self, operation: str) -> None:
         self.billing.post(self.id, operation)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pmenomssl.handlers.billreseller import params as P
 from pmenomssl.handlers.billreseller.service import Service
 from pmenomssl.handlers.billreseller.statuses import (
+    CERT_ENROLLED,
     DELETED,
     LOCAL_ACTIVE,
     LOCAL_STOPPED,
@@ -46,17 +47,20 @@ def apply_upstream(svc: Service, service: UpstreamService) -> bool:
     """Bring the local service in line with `service`; True once it is announced as open."""
     rule = rule_for(service.status)
     opened = svc.param(P.OPENED) == service.id
+    has_file = True
     if rule.opens and not opened:
-        if not _announce_open(svc, service):
-            return False
-        opened = True
+        opened = _announce_open(svc, service)
     elif rule.opens and svc.itemtype == "certificate" and not _has_certificate(svc):
         # Opened without the file (an imported certificate): fetch it once it is there.
-        _save_certificate(svc, service)
-    # After the post call: BILLmanager may compute an expiry of its own when opening.
-    if service.expiredate is not None and service.status != DELETED and opened:
-        svc.set_expiredate(service.expiredate)
+        has_file = _save_certificate(svc, service)
+    if svc.itemtype == "certificate" and rule.certificate_status is not None:
+        # Active upstream but no file here yet: still awaiting issue.
+        issued = opened and has_file
+        svc.set_status(rule.certificate_status if issued or not rule.opens else CERT_ENROLLED)
     if opened:
+        # After the post call: BILLmanager may compute an expiry of its own when opening.
+        if service.expiredate is not None and service.status != DELETED:
+            svc.set_expiredate(service.expiredate)
         _follow_stop(svc, service, stopped=rule.stops)
     if rule.warn and opened:
         logger.warning(
