@@ -243,16 +243,20 @@ class Demo:
 
     # --- set-up ------------------------------------------------------------------------------
 
+    def _prepare_directory(self) -> None:
+        """The work directory: --keep's, or a fresh temporary one named after the module."""
+        if self._workdir is not None:
+            self.directory = self._workdir
+            self.directory.mkdir(parents=True, exist_ok=True)
+        else:
+            self.directory = Path(tempfile.mkdtemp(prefix=f"{self.module_name}-demo-"))
+
     def setup(self) -> None:
         from pmenomssl import billing
         from pmenomssl.sandbox.billmanager.standin import StandIn
         from pmenomssl.sandbox.enom.server import EnomSandbox
 
-        if self._workdir is not None:
-            self.directory = self._workdir
-            self.directory.mkdir(parents=True, exist_ok=True)
-        else:
-            self.directory = Path(tempfile.mkdtemp(prefix="pmenomssl-demo-"))
+        self._prepare_directory()
         billing.clear_caches()
         self.standin = StandIn.create(self.directory / "mgr5", db="sqlite", debug_level=9)
         state = BackdatedState(SANDBOX_UID, secrets.token_urlsafe(18), SANDBOX_BALANCE)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import collections
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from decimal import Decimal
@@ -133,11 +132,7 @@ class ResellerDemo(Demo):
         from pmenomssl.sandbox.billmanager.standin import StandIn
         from pmenomssl.sandbox.upstream import UpstreamSandbox
 
-        if self._workdir is not None:
-            self.directory = self._workdir
-            self.directory.mkdir(parents=True, exist_ok=True)
-        else:
-            self.directory = Path(tempfile.mkdtemp(prefix="pmbillreseller-demo-"))
+        self._prepare_directory()
         billing.clear_caches()
         self.standin = StandIn.create(
             self.directory / "mgr5", db="sqlite", debug_level=9, module_name=MODULE_NAME

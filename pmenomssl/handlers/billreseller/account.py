@@ -10,15 +10,15 @@ getbalance: the balance -> processing.savebalance and `<doc><balance/><currency/
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.accounting import balance_document, connection_error
 from pmenomssl.handlers.billreseller.settings import (
-    Connection,
     from_document,
     from_params,
     make_client,
@@ -26,7 +26,6 @@ from pmenomssl.handlers.billreseller.settings import (
 
 if TYPE_CHECKING:
     from pmenomssl.handlers.base import Context
-    from pmenomssl.upstream import Balance
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def check_connection(ctx: Context) -> etree._Element:
         with make_client(connection, deadline=ctx.deadline) as client:
             balance = client.balance()
     except UpstreamError as exc:
-        raise _connection_error(exc, connection) from None
+        raise connection_error(exc, connection.url, connection.username) from None
     logger.info(
         "connection to %s as %s works; balance %s %s",
         connection.url,
@@ -50,29 +49,6 @@ def check_connection(ctx: Context) -> etree._Element:
     return etree.Element("doc")
 
 
-def _connection_error(exc: ModuleError, connection: Connection) -> ModuleError:
-    """The client's error, with the URL and login it was about (its desc names the fix)."""
-    desc = f"Connection check of {connection.url} as {connection.username!r} failed: {exc.desc}"
-    return ModuleError(desc, error_type=exc.error_type, obj=exc.obj, value=exc.value)
-
-
-def _balance_doc(values: Sequence[tuple[int, Balance]]) -> etree._Element:
-    doc = etree.Element("doc")
-    if values:
-        etree.SubElement(doc, "balance").text = str(values[0][1].amount)
-        etree.SubElement(doc, "currency").text = values[0][1].currency
-    if len(values) > 1:
-        for module_id, balance in values:
-            etree.SubElement(
-                doc,
-                "module",
-                id=str(module_id),
-                balance=str(balance.amount),
-                currency=balance.currency,
-            )
-    return doc
-
-
 def getbalance(ctx: Context) -> etree._Element:
     billing = ctx.billing
     if ctx.args.module is not None:
@@ -81,7 +57,7 @@ def getbalance(ctx: Context) -> etree._Element:
         module_ids = [m.id for m in billing.modules_named(ctx.module_name)]
         if not module_ids:
             logger.info("no active processing module named %s: nothing to do", ctx.module_name)
-    results: list[tuple[int, Balance]] = []
+    results: list[tuple[int, Decimal, str]] = []
     errors: list[ModuleError] = []
     for module_id in module_ids:
         ctx.module_id = module_id
@@ -94,7 +70,7 @@ def getbalance(ctx: Context) -> etree._Element:
             if not balance.currency:
                 logger.warning("the upstream did not name its currency for module %s", module_id)
             billing.save_balance(module_id, balance.amount, balance.currency, datetime.now())
-            results.append((module_id, balance))
+            results.append((module_id, balance.amount, balance.currency))
         except ModuleError as exc:
             if len(module_ids) == 1:
                 raise
@@ -102,4 +78,4 @@ def getbalance(ctx: Context) -> etree._Element:
             errors.append(exc)
     if errors and not results:
         raise errors[0]
-    return _balance_doc(results)
+    return balance_document(results)

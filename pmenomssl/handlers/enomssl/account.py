@@ -8,7 +8,6 @@ module of this name. One ENOM call per module; the product cache is refreshed on
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -16,8 +15,9 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.accounting import balance_document, connection_error
 from pmenomssl.handlers.enomssl import products
-from pmenomssl.handlers.enomssl.settings import Connection, from_document, from_params, make_client
+from pmenomssl.handlers.enomssl.settings import from_document, from_params, make_client
 
 if TYPE_CHECKING:
     from pmenomssl.enom import EnomClient
@@ -57,27 +57,8 @@ def check_connection(ctx: Context) -> etree._Element:
             except EnomError as exc:  # the connection works; the list can wait
                 logger.warning("could not refresh the product list: %s", exc.desc)
     except EnomError as exc:
-        raise _connection_error(exc, connection) from None
+        raise connection_error(exc, connection.url, connection.username) from None
     return etree.Element("doc")
-
-
-def _connection_error(exc: ModuleError, connection: Connection) -> ModuleError:
-    """The client's error, with the URL and login it was about (desc already names the fix)."""
-    desc = f"Connection check of {connection.url} as {connection.username!r} failed: {exc.desc}"
-    return ModuleError(desc, error_type=exc.error_type, obj=exc.obj, value=exc.value)
-
-
-def _balance_doc(values: Sequence[tuple[int, Decimal]]) -> etree._Element:
-    doc = etree.Element("doc")
-    if values:
-        etree.SubElement(doc, "balance").text = str(values[0][1])
-        etree.SubElement(doc, "currency").text = CURRENCY
-    if len(values) > 1:
-        for module_id, amount in values:
-            etree.SubElement(
-                doc, "module", id=str(module_id), balance=str(amount), currency=CURRENCY
-            )
-    return doc
 
 
 def getbalance(ctx: Context) -> etree._Element:
@@ -88,7 +69,7 @@ def getbalance(ctx: Context) -> etree._Element:
         module_ids = [m.id for m in billing.modules_named(ctx.module_name)]
         if not module_ids:
             logger.info("no active processing module named %s: nothing to do", ctx.module_name)
-    results: list[tuple[int, Decimal]] = []
+    results: list[tuple[int, Decimal, str]] = []
     errors: list[tuple[int, ModuleError]] = []
     cache_fresh = False
     for module_id in module_ids:
@@ -100,7 +81,7 @@ def getbalance(ctx: Context) -> etree._Element:
             with make_client(connection, deadline=ctx.deadline) as client:
                 balance = client.get_balance()
                 billing.save_balance(module_id, balance.available, CURRENCY, datetime.now())
-                results.append((module_id, balance.available))
+                results.append((module_id, balance.available, CURRENCY))
                 if not cache_fresh:
                     cache_fresh = _refresh_if_stale(ctx, client)
         except ModuleError as exc:
@@ -111,7 +92,7 @@ def getbalance(ctx: Context) -> etree._Element:
     if errors and not results:
         module_id, first = errors[0]
         raise first
-    return _balance_doc(results)
+    return balance_document(results)
 
 
 def _refresh_if_stale(ctx: Context, client: EnomClient) -> bool:
