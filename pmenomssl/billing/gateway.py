@@ -646,18 +646,46 @@ class BillingGateway:
         self._write("runningoperation.setmanual", elid=str(runningoperation))
 
     def task_type(self, operation: str) -> str:
-        """`task.gettype operation=…` -> /doc/task_type (section 1.3)."""
+        """`task.gettype operation=…` -> /doc/task_type (section 1.3); "" when BILLmanager has
+        no task type for the operation (module.cpp then creates no task, see escalate())."""
         doc = self.mgrctl("task.gettype", operation=operation)
-        value = (doc.findtext("task_type") or "").strip()
-        if not value:
-            raise MgrctlError(
-                f"task.gettype gave no task type for operation {operation!r}; check that "
-                "BILLmanager has a task type for it (Settings > Task types).",
-                obj="task.gettype",
-                value=operation,
-                func="task.gettype",
+        return (doc.findtext("task_type") or "").strip()
+
+    def tasks_of(self, runningoperation: int) -> int:
+        """How many tasks BILLmanager holds for a running operation (module.cpp's
+        `SELECT COUNT(*) FROM task WHERE runningoperation=…`)."""
+        rows = self._query(
+            "SELECT COUNT(*) AS n FROM task WHERE runningoperation = %s", runningoperation
+        )
+        return (_as_int(rows[0]["n"]) or 0) if rows else 0
+
+    def escalate(
+        self, item_id: int, runningoperation: int, operation: str, params: str = ""
+    ) -> bool:
+        """Hand a running operation to staff as module.cpp does (ISPsystem's TheSSLStore
+        module; settled-facts.md "Escalation"): nothing when a task for this running operation
+        exists already (a manual re-run that fails again must not pile up tasks); otherwise
+        mark it manual and, only when `task.gettype` names a task type, create the task with
+        `params` (module.cpp's default is ""). Returns whether a task was created."""
+        existing = self.tasks_of(runningoperation)
+        if existing:
+            logger.info(
+                "running operation %s has %s task(s) already: no new task",
+                runningoperation,
+                existing,
             )
-        return value
+            return False
+        self.runningoperation_setmanual(runningoperation)
+        task_type = self.task_type(operation)
+        if not task_type:
+            logger.warning(
+                "BILLmanager has no task type for %r: running operation %s is manual, no task",
+                operation,
+                runningoperation,
+            )
+            return False
+        self.create_task(item_id, runningoperation, task_type, params=params)
+        return True
 
     def create_task(
         self, item_id: int, runningoperation: int, task_type: str, params: str = ""

@@ -209,12 +209,12 @@ def _report_running_operation(
     if tries < limit:
         logger.info("running operation %s: try %s of %s, BILLmanager will retry", ro, tries, limit)
         return
-    billing.runningoperation_setmanual(ro)
-    task_type = billing.task_type(invocation.command)
-    billing.create_task(invocation.item, ro, task_type, params=error.desc)
-    logger.warning(
-        "running operation %s failed %s times: handed to staff as a manual task", ro, tries
-    )
+    # The task's params stay empty (module.cpp's default): the error is in the running
+    # operation's report already, which is where staff read it.
+    if billing.escalate(invocation.item, ro, invocation.command):
+        logger.warning(
+            "running operation %s failed %s times: handed to staff as a manual task", ro, tries
+        )
 
 
 def _ms_since(started: float) -> float:

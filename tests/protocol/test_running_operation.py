@@ -74,3 +74,44 @@ def test_escalates_to_a_manual_task_at_the_try_limit(standin: StandIn, tmp_path:
         "task.gettype",
         "task.edit",
     ]
+
+
+# module.cpp (ISPsystem's TheSSLStore module): a task only when none exists for the running
+# operation, only when task.gettype names a type, and with empty params.
+
+
+def test_a_failing_manual_rerun_creates_no_second_task(standin: StandIn, tmp_path: Path) -> None:
+    site = make_handler_site(tmp_path)
+    item = _failing_item(standin)
+    ro = standin.add_runningoperation(item, trycount=2)
+    assert _run_open(standin, site, item, ro)[0] == 1
+    standin.set_trycount(ro, 3)  # staff re-ran it by hand and it failed again
+    assert _run_open(standin, site, item, ro)[0] == 1
+    assert len(standin.tasks()) == 1
+    assert len(standin.journal("task.edit")) == 1
+    # the second run still reports its error to the running operation
+    assert len(standin.journal("runningoperation.edit")) == 2
+
+
+def test_no_task_without_a_task_type(standin: StandIn, tmp_path: Path) -> None:
+    site = make_handler_site(tmp_path)
+    item = _failing_item(standin)
+    ro = standin.add_runningoperation(item, trycount=2)
+    standin.set_task_type("open", "")
+    status, stdout = _run_open(standin, site, item, ro)
+    assert status == 1
+    # the module's own error reaches BILLmanager, not a failure of the escalation
+    assert etree.fromstring(stdout).find("error").get("type") == "test_boom"  # type: ignore[union-attr]
+    assert standin.tasks() == []
+    assert standin.journal("task.edit") == []
+    assert standin.runningoperation(ro)["manual"] == "on"
+
+
+def test_the_task_params_are_not_the_error_text(standin: StandIn, tmp_path: Path) -> None:
+    site = make_handler_site(tmp_path)
+    item = _failing_item(standin)
+    ro = standin.add_runningoperation(item, trycount=2)
+    _run_open(standin, site, item, ro)
+    (task,) = standin.tasks()
+    assert task["params"] == ""
+    assert "params" not in standin.journal("task.edit")[0]["params"]

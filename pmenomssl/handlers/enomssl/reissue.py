@@ -48,7 +48,8 @@ def reopen_service(svc: Service) -> None:
     ro = svc.ctx.args.runningoperation
     if ro is None:
         raise ReissueBySupportError(text, obj="enom", value=order_id)
-    task_type = svc.billing.task_type("reopen")
-    svc.billing.create_task(svc.id, ro, task_type, params=text)
-    svc.billing.runningoperation_setmanual(ro)
-    logger.warning("reissue needs ENOM support: manual task created: %s", text)
+    # Here the text IS the task (what staff must ask ENOM for), unlike an error's escalation.
+    if svc.billing.escalate(svc.id, ro, "reopen", params=text):
+        logger.warning("reissue needs ENOM support: manual task created: %s", text)
+    else:
+        logger.warning("reissue needs ENOM support (no new task): %s", text)

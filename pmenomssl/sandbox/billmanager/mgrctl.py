@@ -21,7 +21,8 @@ Implements, against the stand-in's database, every function the billing gateway 
 - `certificate.failed elid`: certificate.status 'failed'.
 - `processing.savebalance processingmodule balance currency notify_time`: processingmodulebalance.
 - `runningoperation.edit elid [errorxml] [manual=on|off]`, `runningoperation.setmanual elid`.
-- `task.gettype operation` -> `<doc><task_type>N</task_type></doc>` (TASK_TYPES).
+- `task.gettype operation` -> `<doc><task_type>N</task_type></doc>` (TASK_TYPES, overridden
+  per operation by `$ROOT/etc/standin.tasktypes.json`; an empty type is answered as empty).
 - `task.edit item runningoperation type [params]` -> a task row, `<doc><id>N</id></doc>`.
 - `processing.import.service module import_pricelist_intname [import_service_name status
   service_status expiredate opendate period remoteid] <param>=…` -> `<doc><service_id>N</...>`.
@@ -67,6 +68,9 @@ TASK_TYPES = {
     "sync_item": "8",
 }
 DEFAULT_TASK_TYPE = "99"
+#: Per-operation overrides of TASK_TYPES (`StandIn.set_task_type`); "" is a panel without a task
+#: type for that operation (module.cpp then creates no task).
+TASK_TYPES_FILE = Path("etc") / "standin.tasktypes.json"
 
 #: service.post<op> -> the item status it sets (None: unchanged).
 POST_STATUS: dict[str, int | None] = {
@@ -347,7 +351,12 @@ def _ro_setmanual(ctx: _Context, params: dict[str, str]) -> str:
 
 def _task_gettype(ctx: _Context, params: dict[str, str]) -> str:
     (operation,) = _need(params, "operation")
-    return _doc(f"<task_type>{TASK_TYPES.get(operation, DEFAULT_TASK_TYPE)}</task_type>")
+    overrides_path = ctx.root / TASK_TYPES_FILE
+    overrides: dict[str, str] = {}
+    if overrides_path.exists():
+        overrides = json.loads(overrides_path.read_text(encoding="utf-8"))
+    task_type = overrides.get(operation, TASK_TYPES.get(operation, DEFAULT_TASK_TYPE))
+    return _doc(f"<task_type>{escape(task_type)}</task_type>")
 
 
 def _task_edit(ctx: _Context, params: dict[str, str]) -> str:

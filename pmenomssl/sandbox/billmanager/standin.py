@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pmenomssl.sandbox.billmanager import store as _store
-from pmenomssl.sandbox.billmanager.mgrctl import CONFIG, FAULTS, JOURNAL
+from pmenomssl.sandbox.billmanager.mgrctl import CONFIG, FAULTS, JOURNAL, TASK_TYPES_FILE
 from pmenomssl.sandbox.billmanager.store import Store, StoreConfig
 
 DEFAULT_DB = _store.DEFAULT_SERVER
@@ -198,6 +198,13 @@ class StandIn:
             spec["times"] = times
         faults[func] = spec
         path.write_text(json.dumps(faults), encoding="utf-8")
+
+    def set_task_type(self, operation: str, task_type: str) -> None:
+        """What `task.gettype operation=…` answers from now on ("" = no task type)."""
+        path = self.root / TASK_TYPES_FILE
+        types = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        types[operation] = task_type
+        path.write_text(json.dumps(types), encoding="utf-8")
 
     def clear_faults(self) -> None:
         (self.root / FAULTS).unlink(missing_ok=True)
