@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     log.register_secret(values.get("password"))
     form = settings_form(values.items())
     url = (values.get("url") or "").strip() or "the live URL"
-    return _check(form, url, values.get("username", ""), where)
+    return _check(form, url, values.get("username", ""), where, values.get("sourceip", ""))
 
 
 def _module_settings(module_id: int) -> tuple[dict[str, str], str]:
@@ -120,13 +120,19 @@ def _module_settings(module_id: int) -> tuple[dict[str, str], str]:
     with BillingGateway(config.mgr_root()) as billing:
         module = billing.module(module_id)
         params = billing.module_params(module_id)
-    names = (settings.PARAM_URL, settings.PARAM_USERNAME, settings.PARAM_PASSWORD)
+    names = (
+        settings.PARAM_URL,
+        settings.PARAM_USERNAME,
+        settings.PARAM_PASSWORD,
+        settings.PARAM_SOURCEIP,
+    )
     values = {name: params.get(name, "") for name in names}
     return values, f"processing module {module.id} {module.name!r} ({module.module})"
 
 
-def _check(form: etree._Element, url: str, username: str, where: str) -> int:
+def _check(form: etree._Element, url: str, username: str, where: str, sourceip: str = "") -> int:
     from pmenomssl.handlers.enomssl import account, products
+    from pmenomssl.handlers.sourceip import describe
 
     root = config.mgr_root()
     keep_cache = var_writable(root)
@@ -147,7 +153,12 @@ def _check(form: etree._Element, url: str, username: str, where: str) -> int:
             return 1
         cache = products.load_cache(products.cache_path(ctx_root, ctx.module_name))
     logger.info("check of %s: ENOM accepts the connection", where)
-    print(wrapped(f"OK: ENOM accepts the login {username!r} at {url} ({where})."))
+    print(
+        wrapped(
+            f"OK: ENOM accepts the login {username!r} at {url} {describe(sourceip.strip())} "
+            f"({where})."
+        )
+    )
     if cache is not None and keep_cache:
         where_cached = products.cache_path(root, ctx.module_name)
         print(f"    Product list refreshed: {len(cache.products)} products in {where_cached}.")

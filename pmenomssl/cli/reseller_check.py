@@ -103,11 +103,14 @@ def _document(source: Source) -> etree._Element:
             (settings.PARAM_URL, conn.url),
             (settings.PARAM_USERNAME, conn.username),
             (settings.PARAM_PASSWORD, conn.password),
+            (settings.PARAM_SOURCEIP, conn.sourceip),
         )
     )
 
 
 def _check(source: Source) -> int:
+    from pmenomssl.handlers.sourceip import describe
+
     doc = _document(source)
     ctx = operator_context("check_connection", document=doc, module=source.module_id)
     url = source.connection.url
@@ -130,7 +133,8 @@ def _check(source: Source) -> int:
     print(
         wrapped(
             f"OK: the upstream BILLmanager at {url} accepts the login "
-            f"{source.connection.username!r} ({source.where})."
+            f"{source.connection.username!r} {describe(source.connection.sourceip)} "
+            f"({source.where})."
         )
     )
     return 0

@@ -11,9 +11,12 @@ from lxml import etree
 from pmenomssl.errors import ModuleError
 
 
-def connection_error(exc: ModuleError, url: str, username: str) -> ModuleError:
-    """The client's error, with the URL and login it was about (its desc names the fix)."""
-    desc = f"Connection check of {url} as {username!r} failed: {exc.desc}"
+def connection_error(exc: ModuleError, url: str, username: str, sourceip: str = "") -> ModuleError:
+    """The client's error, with the URL, login and source address it was about (its desc
+    names the fix)."""
+    from pmenomssl.handlers.sourceip import describe
+
+    desc = f"Connection check of {url} as {username!r} {describe(sourceip)} failed: {exc.desc}"
     return ModuleError(desc, error_type=exc.error_type, obj=exc.obj, value=exc.value)
 
 

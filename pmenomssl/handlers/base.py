@@ -37,6 +37,11 @@ class ParamSpec:
 
     name: str
     crypted: bool = False
+    # BILLmanager's own processing-module form has this field (`threshold`): declared in
+    # `features` only, never again in the module XML's form.
+    panel_field: bool = False
+    # A `<select>` whose choices the handler's `tune_connection` fills in (`sourceip`).
+    select: bool = False
 
 
 @record(frozen=True)

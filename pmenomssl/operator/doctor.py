@@ -149,7 +149,10 @@ class Doctor:
         doc = self.state.features
         if doc is None:
             doc = etree.fromstring(features_document(module_xml.default_handler()).to_bytes())
+        # The panel's own fields (`threshold`) are declared in features but not in the form.
+        panel = {p.name for p in module_xml.default_handler().params if p.panel_field}
         params = [str(p.get("name")) for p in doc.findall("params/param")]
+        params = [name for name in params if name not in panel]
         crypted = [str(p.get("name")) for p in doc.findall("params/param[@crypted='yes']")]
         templates = [str(t.get("name") or t.get("id")) for t in doc.findall("templates/template")]
         return params, crypted, templates
@@ -285,6 +288,7 @@ class Doctor:
         from pmenomssl.enom.errors import EnomIpNotAllowedError
         from pmenomssl.errors import ModuleError
         from pmenomssl.handlers.enomssl.settings import from_params, make_client
+        from pmenomssl.handlers.sourceip import describe
 
         gateway = self.state.gateway
         if not self.state.database_ok or gateway is None:
@@ -314,7 +318,8 @@ class Doctor:
                 yield Check(
                     label,
                     FAIL,
-                    f"ENOM refuses this server's IP address{f' {exc.ip}' if exc.ip else ''}.",
+                    f"ENOM refuses this server's IP address{f' {exc.ip}' if exc.ip else ''} "
+                    f"(requests sent {describe(connection.sourceip)}).",
                     "see the `ip` line below.",
                 )
                 continue
@@ -331,8 +336,8 @@ class Doctor:
             yield Check(
                 label,
                 OK,
-                f"{connection.url} as {connection.username} answers GetBalance (available "
-                f"{balance.available} USD).",
+                f"{connection.url} as {connection.username} answers GetBalance "
+                f"{describe(connection.sourceip)} (available {balance.available} USD).",
             )
 
     def check_ip(self) -> Check:

@@ -44,6 +44,7 @@ FIELD_LABELS: Mapping[str, Text] = {
     "url": {"ru": "URL API", "en": "API URL"},
     "username": {"ru": "Логин (Login ID)", "en": "Login ID"},
     "password": {"ru": "Пароль или API-токен", "en": "Password or API token"},
+    "sourceip": {"ru": "IP-адрес доступа", "en": "Source IP address"},
 }
 FIELD_HINTS: Mapping[str, Text] = {
     "url": {
@@ -68,6 +69,16 @@ FIELD_HINTS: Mapping[str, Text] = {
         "en": (
             "The ENOM account password or an API token. BILLmanager keeps it encrypted. This "
             "server's IP address must be allowed in ENOM's API settings."
+        ),
+    },
+    "sourceip": {
+        "ru": (
+            "IP-адрес этого сервера, с которого отправляются запросы к ENOM (он должен быть "
+            "разрешён в настройках API ENOM). Пусто: адрес по умолчанию."
+        ),
+        "en": (
+            "The address of this server that requests to ENOM leave from (it must be allowed "
+            "in ENOM's API settings). Empty: the default address."
         ),
     },
 }

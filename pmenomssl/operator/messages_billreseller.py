@@ -32,6 +32,7 @@ FIELD_LABELS: Mapping[str, Text] = {
     "url": {"ru": "URL вышестоящего BILLmanager", "en": "Upstream BILLmanager URL"},
     "username": {"ru": "Логин", "en": "Username"},
     "password": {"ru": "Пароль", "en": "Password"},
+    "sourceip": {"ru": "IP-адрес доступа", "en": "Source IP address"},
 }
 FIELD_HINTS: Mapping[str, Text] = {
     "url": {
@@ -67,6 +68,16 @@ FIELD_HINTS: Mapping[str, Text] = {
             "That account's password; BILLmanager keeps it encrypted. The account must not use "
             "two-factor authentication, and this server's IP address must be allowed if access "
             "is restricted by IP."
+        ),
+    },
+    "sourceip": {
+        "ru": (
+            "IP-адрес этого сервера, с которого отправляются запросы к вышестоящему BILLmanager "
+            "(если доступ ограничен по IP, он должен быть разрешён). Пусто: адрес по умолчанию."
+        ),
+        "en": (
+            "The address of this server that requests to the upstream BILLmanager leave from "
+            "(it must be allowed if access is restricted by IP). Empty: the default address."
         ),
     },
 }

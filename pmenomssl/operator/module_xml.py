@@ -153,6 +153,8 @@ def _live_url() -> str:
 
 
 def _field_input(param: ParamSpec, kind: ModuleKind = ENOM) -> etree._Element:
+    if param.select:  # GlobalSign's `<select name="sourceip"/>`, filled by tune_connection
+        return etree.Element("select", name=param.name)
     if param.crypted:
         return etree.Element("input", type="password", name=param.name, required="yes")
     if param.name == "url" and kind is not ENOM:
@@ -162,6 +164,11 @@ def _field_input(param: ParamSpec, kind: ModuleKind = ENOM) -> etree._Element:
         # placeholder shows that default.
         return etree.Element("input", type="text", name=param.name, check="url")
     return etree.Element("input", type="text", name=param.name, required="yes")
+
+
+def form_params(handler: Handler) -> list[ParamSpec]:
+    """The params the module's connection form shows: not those of the panel's own form."""
+    return [param for param in handler.params if not param.panel_field]
 
 
 def _msg(parent: etree._Element, name: str, text: str) -> None:
@@ -191,8 +198,10 @@ def _head(name: str, kind: ModuleKind, handler: Handler) -> tuple[etree._Element
 
     form_name = f"processing.edit.{name}"
     metadata = etree.SubElement(doc, "metadata", name=form_name, type="form")
-    page = etree.SubElement(etree.SubElement(metadata, "form"), "page", name="connect")
-    for param in handler.params:
+    # `title="name"`: the form's title is the module's name, as ISP's own module XMLs have it.
+    form = etree.SubElement(metadata, "form", title="name")
+    page = etree.SubElement(form, "page", name="connect")
+    for param in form_params(handler):
         field = etree.SubElement(page, "field", name=param.name)
         field.append(_field_input(param, kind))
     return doc, form_name
@@ -247,7 +256,7 @@ def build(
         node = _lang(doc, name, lang, messages.DESC_SHORT, messages.DESC_FULL)
 
         form_msgs = etree.SubElement(node, "messages", name=form_name)
-        for param in handler.params:
+        for param in form_params(handler):
             label = messages.FIELD_LABELS.get(param.name, {})
             hint = messages.FIELD_HINTS.get(param.name, {})
             _msg(form_msgs, param.name, _text(label, lang) if label else param.name)
@@ -286,7 +295,7 @@ def _build_other(
         node = _lang(doc, name, lang, texts.DESC_SHORT, texts.DESC_FULL)
 
         form_msgs = etree.SubElement(node, "messages", name=form_name)
-        for param in handler.params:
+        for param in form_params(handler):
             label = texts.FIELD_LABELS.get(param.name, {})
             hint = texts.FIELD_HINTS.get(param.name, {})
             _msg(form_msgs, param.name, _text(label, lang) if label else param.name)
@@ -340,7 +349,7 @@ def parse(content: bytes, name: str) -> ModuleXml:
     inputs: list[etree._Element] = []
     for metadata in doc.findall("metadata"):
         if metadata.get("name") == form:
-            inputs.extend(metadata.iterfind(".//field/input"))
+            inputs.extend(metadata.iterfind(".//field/*"))
     errors: dict[str, frozenset[str]] = {}
     certs: dict[str, frozenset[str]] = {}
     for lang in doc.findall("lang"):

@@ -119,6 +119,9 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         path = urllib.parse.urlsplit(self.path).path
+        # Which source address each request came from (the module's `sourceip` binding).
+        server: SandboxServer[LoopbackSandbox] = self.server  # type: ignore[assignment]
+        server.sandbox.client_ips[str(self.client_address[0])] += 1
         try:
             body = self._read_body()
         except ValueError:
@@ -150,6 +153,8 @@ class LoopbackSandbox:
         self._server: SandboxServer[Any] = SandboxServer((host, port), handler)
         self._server.sandbox = self
         self._thread: threading.Thread | None = None
+        # Requests received per client source address (see SandboxHandler._dispatch).
+        self.client_ips: collections.Counter[str] = collections.Counter()
 
     @property
     def host(self) -> str:

@@ -24,6 +24,7 @@ def test_the_commands_are_the_issues_and_prolong_is_tried_once() -> None:
         "setparam",
         "suspend",
         "sync_item",
+        "tune_connection",
     ]
     assert BillResellerHandler.max_tries == {"prolong": 1}
     assert [p.name for p in BillResellerHandler.params if p.crypted] == ["password"]

@@ -65,20 +65,32 @@ def test_balance_below_the_cost_is_refused_before_ordering(rs: RecordingReseller
     assert len(rs.upstream.orders) == 1
 
 
-def test_balance_below_the_modules_minimal_balance_is_refused(rs: RecordingReseller) -> None:
+def test_an_order_below_the_modules_threshold_is_refused(rs: RecordingReseller) -> None:
+    # `threshold` (GlobalSign's param, the panel's field): the vhost's year costs 1620 of the
+    # 10000, so the order would leave 8380, below a threshold of 9 000 (typed as the panel shows
+    # amounts), though the balance alone is above it.
     rs.standin.store.set_param(
-        "processingparam", "processingmodule", rs.module, "minbalance", "20\u00a0000,00"
+        "processingparam", "processingmodule", rs.module, "threshold", "9\u00a0000,00"
     )
     item = rs.item("vhost", domain="minimum.example.com")
     error = rs.fails("open", item)
     assert error.get("type") == "upstream_insufficient_funds"
     text = desc(error)
-    assert "minimal balance" in text and "20000" in text and "10000" in text, text
+    assert "threshold" in text and "9000" in text and "8380" in text, text
     assert_nothing_ordered(rs, item, Decimal("10000"))
-    # a minimum the balance meets lets the order through
+    # a threshold the order keeps to lets it through
     rs.standin.store.set_param(
-        "processingparam", "processingmodule", rs.module, "minbalance", "5000"
+        "processingparam", "processingmodule", rs.module, "threshold", "8000"
     )
+    rs.ok("open", item)
+    assert len(rs.upstream.orders) == 1
+
+
+def test_the_undeclared_minbalance_is_not_read(rs: RecordingReseller) -> None:
+    rs.standin.store.set_param(
+        "processingparam", "processingmodule", rs.module, "minbalance", "20000"
+    )
+    item = rs.item("vhost", domain="nominimum.example.com")
     rs.ok("open", item)
     assert len(rs.upstream.orders) == 1
 

@@ -116,6 +116,14 @@ class World:
         assert error is not None, result.stdout
         return error
 
+    def fails_with_stdin(self, command: str, stdin: bytes) -> etree._Element:
+        result = self.run(command, None, stdin=stdin)
+        assert result.returncode == 1, (result.stdout, result.stderr)
+        assert b"Traceback" not in result.stdout + result.stderr
+        error = etree.fromstring(result.stdout).find("error")
+        assert error is not None, result.stdout
+        return error
+
     def log_tail(self, lines: int = 40) -> str:
         path = self.standin.log_path()
         if not path.exists():

@@ -16,7 +16,7 @@ from tests.helpers import module_env
 
 FEATURES = [
     "approver", "check_connection", "close", "getbalance", "import", "open", "prolong",
-    "reopen", "resume", "setparam", "suspend", "sync_item", "usercreate",
+    "reopen", "resume", "setparam", "suspend", "sync_item", "tune_connection", "usercreate",
 ]  # fmt: skip
 
 
@@ -35,6 +35,8 @@ def test_features_declares_commands_params_and_templates(world: World) -> None:
         "url": None,
         "username": None,
         "password": "yes",
+        "sourceip": None,
+        "threshold": None,
     }
     assert [e.get("name") for e in doc.iterfind("itemtypes/itemtype")] == ["certificate"]
     templates = {t.get("name"): t for t in doc.iterfind("templates/template")}

@@ -82,3 +82,33 @@ def test_low_balance_buys_nothing(world: World) -> None:
     assert "5.00" in desc(error) and "9.95" in desc(error)
     assert world.sandbox.purchases == []
     assert world.sandbox.calls["PurchaseServices"] == 0
+
+
+def test_a_purchase_below_the_threshold_buys_nothing(world: World) -> None:
+    # The panel's `threshold` field (GlobalSign's param): RapidSSL costs 9.95, the account has
+    # 15.00, so buying would leave 5.05, below a threshold of 10.
+    world.sandbox.configure({"available_balance": "15.00"})
+    world.standin.store.set_param(
+        "processingparam", "processingmodule", world.module, "threshold", "10"
+    )
+    item = world.order("rapidssl", "threshold.example.com")
+    error = world.fails("open", item)
+    assert error.get("type") == "enom_insufficient_funds"
+    text = desc(error)
+    assert "threshold" in text and "15.00" in text and "5.05" in text, text
+    assert world.sandbox.purchases == []
+    assert world.sandbox.calls["PurchaseServices"] == 0
+    # a threshold the purchase keeps to lets the order through, once
+    world.standin.store.set_param(
+        "processingparam", "processingmodule", world.module, "threshold", "5"
+    )
+    world.ok("open", item)
+    assert len(world.sandbox.purchases) == 1
+
+
+def test_features_declare_the_threshold_param(world: World) -> None:
+    from lxml import etree
+
+    doc = etree.fromstring(world.ok("features"))
+    assert doc.find("params/param[@name='threshold']") is not None
+    assert doc.find("params/param[@name='minbalance']") is None

@@ -92,7 +92,7 @@ def test_install_lays_out_its_own_wrapper_xml_and_venv(both: Both) -> None:
     xml = parse(layout.xml.read_bytes(), "pmbillreseller")
     assert layout.xml == root / "etc" / "xml" / "billmgr_mod_pmbillreseller.xml"
     assert xml.plugin == "pmbillreseller"
-    assert xml.form_fields == ("url", "username", "password")
+    assert xml.form_fields == ("url", "username", "password", "sourceip")
     assert xml.password_fields == ("password",)
     assert "upstream_two_factor" in xml.error_messages["ru"]
     assert "enom_ip_not_allowed" not in xml.error_messages["en"]
@@ -130,7 +130,13 @@ def test_installed_wrapper_answers_features_for_the_reseller(both: Both) -> None
         "vds",
         "dedic",
     ]
-    assert [p.get("name") for p in doc.findall("params/param")] == ["url", "username", "password"]
+    assert [p.get("name") for p in doc.findall("params/param")] == [
+        "url",
+        "username",
+        "password",
+        "sourceip",
+        "threshold",
+    ]
     assert "open" in [f.get("name") for f in doc.findall("features/feature")]
     assert (both.standin.root / "var" / "pmbillreseller.log").exists()
 

@@ -58,7 +58,8 @@ def test_plugin_item_types_and_form(tmp_path: Path) -> None:
     params = [p.get("name") for p in declared.findall("params/param")]
     crypted = [p.get("name") for p in declared.findall("params/param[@crypted='yes']")]
     parsed = module_xml.parse(module_xml.render(NAME, root=tmp_path, kind=BILLRESELLER), NAME)
-    assert list(parsed.form_fields) == params == ["url", "username", "password"]
+    assert params == ["url", "username", "password", "sourceip", "threshold"]
+    assert list(parsed.form_fields) == params[:-1]  # threshold: the panel's own field
     assert list(parsed.password_fields) == crypted == ["password"]
     url = doc.find(f"metadata[@name='processing.edit.{NAME}']//field[@name='url']/input")
     assert url is not None and url.get("required") == "yes"
@@ -71,7 +72,7 @@ def test_every_field_has_a_label_and_hint_in_both_languages(tmp_path: Path) -> N
     doc = generated(tmp_path)
     for lang in LANGS:
         texts = msgs(doc, lang, f"processing.edit.{NAME}")
-        for param in ("url", "username", "password"):
+        for param in ("url", "username", "password", "sourceip"):
             assert texts[param] and texts[f"hint_{param}"], (lang, param)
         assert texts["placeholder_url"] == "https://my.example.com/billmgr"
         plugin = msgs(doc, lang, "plugin")

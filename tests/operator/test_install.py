@@ -67,7 +67,13 @@ def test_installed_wrapper_answers_features(installed: Installed) -> None:
     result = run_wrapper(installed.layout.wrapper, "--command", "features")
     assert result.returncode == 0, result.stderr
     doc = etree.fromstring(result.stdout)
-    assert [p.get("name") for p in doc.findall("params/param")] == ["url", "username", "password"]
+    assert [p.get("name") for p in doc.findall("params/param")] == [
+        "url",
+        "username",
+        "password",
+        "sourceip",
+        "threshold",
+    ]
     assert "open" in [f.get("name") for f in doc.findall("features/feature")]
     assert doc.find("templates/template[@name='rapidssl']") is not None
     # the log of the run lands under the root, as BILLmanager's own logs do
@@ -174,7 +180,12 @@ def test_stock_module_is_kept_unless_replace_stock(bare_standin: StandIn) -> Non
     assert features.returncode == 0, features.stdout
     assert etree.fromstring(features.stdout).find("features/feature[@name='open']") is not None
     xml = parse((root / "etc" / "xml" / "billmgr_mod_pmenomsslpy.xml").read_bytes(), "pmenomsslpy")
-    assert xml.plugin == "pmenomsslpy" and xml.form_fields == ("url", "username", "password")
+    assert xml.plugin == "pmenomsslpy" and xml.form_fields == (
+        "url",
+        "username",
+        "password",
+        "sourceip",
+    )
 
     replaced = run_cli(*install_args(root, "--replace-stock", "--no-restart"))
     assert replaced.returncode == 0, replaced.stderr

@@ -5,7 +5,7 @@ module per type, as BILLmanager's own reselling module works).
 The `command_*` methods are thin: each imports the module that does the work only when it runs,
 so `features` (run at every panel start) imports neither httpx, lxml nor PyMySQL.
 
-    settings.py   connection params -> UpstreamClient; the minimal balance (UNCONFIRMED place)
+    settings.py   connection params -> UpstreamClient (the minimal balance: handlers/threshold.py)
     itemtypes.py  ONE table per item type: order params, client-level suspend (UNCONFIRMED)
     statuses.py   ONE table: upstream status -> local action
     service.py    one item: item row, params, addons, the upstream service
@@ -27,6 +27,8 @@ from types import MappingProxyType
 from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec
 from pmenomssl.handlers.billreseller import settings
 from pmenomssl.handlers.billreseller.itemtypes import ITEMTYPES
+from pmenomssl.handlers.sourceip import SOURCEIP_PARAM
+from pmenomssl.handlers.threshold import THRESHOLD_PARAM
 from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
 
 if TYPE_CHECKING:
@@ -49,11 +51,18 @@ class BillResellerHandler(Handler):
         ParamSpec(settings.PARAM_URL),
         ParamSpec(settings.PARAM_USERNAME),
         ParamSpec(settings.PARAM_PASSWORD, crypted=True),
+        SOURCEIP_PARAM,
+        THRESHOLD_PARAM,
     )
     # A failed prolong becomes a manual task at once: a retry could pay a second time.
     max_tries: Mapping[str, int] = MappingProxyType({"prolong": 1})
 
     # --- module commands --------------------------------------------------------------------
+
+    def command_tune_connection(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.sourceip import tune_connection
+
+        return tune_connection(ctx.document)
 
     def command_check_connection(self, ctx: Context) -> Output:
         from pmenomssl.handlers.billreseller import account

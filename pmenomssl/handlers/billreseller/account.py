@@ -23,6 +23,7 @@ from pmenomssl.handlers.billreseller.settings import (
     from_params,
     make_client,
 )
+from pmenomssl.handlers.sourceip import describe
 
 if TYPE_CHECKING:
     from pmenomssl.handlers.base import Context
@@ -38,11 +39,14 @@ def check_connection(ctx: Context) -> etree._Element:
         with make_client(connection, deadline=ctx.deadline) as client:
             balance = client.balance()
     except UpstreamError as exc:
-        raise connection_error(exc, connection.url, connection.username) from None
+        raise connection_error(
+            exc, connection.url, connection.username, connection.sourceip
+        ) from None
     logger.info(
-        "connection to %s as %s works; balance %s %s",
+        "connection to %s as %s %s works; balance %s %s",
         connection.url,
         connection.username,
+        describe(connection.sourceip),
         balance.amount,
         balance.currency,
     )

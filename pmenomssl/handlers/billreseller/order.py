@@ -31,6 +31,7 @@ from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.billreseller import params as P
 from pmenomssl.handlers.billreseller.errors import (
     BalanceTooLowError,
+    ConnectionSettingsError,
     OrderAmbiguousError,
     OrderDataError,
     PeriodNotAvailableError,
@@ -38,7 +39,6 @@ from pmenomssl.handlers.billreseller.errors import (
     UpstreamServiceMissingError,
 )
 from pmenomssl.handlers.billreseller.service import Service
-from pmenomssl.handlers.billreseller.settings import minimal_balance
 from pmenomssl.handlers.billreseller.statuses import DELETED
 from pmenomssl.handlers.billreseller.sync import apply_upstream
 
@@ -251,10 +251,13 @@ def certificate_fields(svc: Service) -> dict[str, str]:
 
 
 def check_balance(svc: Service, order: OrderPlan) -> None:
-    """Refuse before ordering when the upstream balance is below the cost or the minimum."""
+    """Refuse before ordering when the upstream balance is below the cost or the order would
+    take it below the module's threshold (pmenomssl.handlers.threshold)."""
+    from pmenomssl.handlers import threshold
+
     balance = svc.client.balance()
     currency = balance.currency or order.tariff.currency
-    minimum = minimal_balance(svc.module_params)
+    minimum = threshold.threshold(svc.module_params, ConnectionSettingsError)
     if balance.amount < order.cost:
         raise BalanceTooLowError(
             f"The upstream account has {balance.amount} {currency}; {order.tariff.title} for "
@@ -263,14 +266,14 @@ def check_balance(svc: Service, order: OrderPlan) -> None:
             obj="balance",
             value=str(balance.amount),
         )
-    if minimum is not None and balance.amount < minimum:
-        raise BalanceTooLowError(
-            f"The upstream account has {balance.amount} {currency}, below the module's minimal "
-            f"balance of {minimum}. Top up the upstream account (or lower the minimal balance), "
-            "then the order is retried. Nothing was ordered.",
-            obj="balance",
-            value=str(balance.amount),
-        )
+    threshold.refuse_below_threshold(
+        balance=balance.amount,
+        cost=order.cost,
+        minimum=minimum,
+        currency=currency,
+        account="upstream account",
+        balance_error=BalanceTooLowError,
+    )
 
 
 def _highest_id(services: Sequence[UpstreamService]) -> int | None:

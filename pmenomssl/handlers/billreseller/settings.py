@@ -10,11 +10,11 @@ from collections.abc import Mapping
 
 from pmenomssl import log
 from pmenomssl.handlers.billreseller.errors import ConnectionSettingsError
+from pmenomssl.handlers.sourceip import PARAM_SOURCEIP as PARAM_SOURCEIP
+from pmenomssl.handlers.sourceip import source_ip, transport
 from pmenomssl.records import TYPE_CHECKING, record  # not dataclasses/typing: start-up time
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from lxml import etree
 
     from pmenomssl.upstream import UpstreamClient
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 PARAM_URL = "url"
 PARAM_USERNAME = "username"
 PARAM_PASSWORD = "password"  # noqa: S105 (the param name, not a password)
-# UNCONFIRMED (issue 8): where BILLmanager keeps a processing module's "minimal balance". Read
-# as the module param `minbalance` (processingparam) here and nowhere else; absent or empty:
-# no minimum.
-PARAM_MINIMAL_BALANCE = "minbalance"
 
 
 @record(frozen=True)
@@ -33,9 +29,13 @@ class Connection:
     url: str
     username: str
     password: str
+    # The address requests leave from ("" = the default route): pmenomssl.handlers.sourceip.
+    sourceip: str = ""
 
     def __repr__(self) -> str:  # the password never reaches a log line through a repr
-        return f"Connection(url={self.url!r}, username={self.username!r})"
+        return (
+            f"Connection(url={self.url!r}, username={self.username!r}, sourceip={self.sourceip!r})"
+        )
 
 
 def from_params(params: Mapping[str, str], *, where: str = "the processing module") -> Connection:
@@ -58,7 +58,8 @@ def from_params(params: Mapping[str, str], *, where: str = "the processing modul
             obj="processingmodule",
             value=",".join(missing),
         )
-    return Connection(url=url, username=username, password=password)
+    sourceip = source_ip(params, ConnectionSettingsError, where)
+    return Connection(url=url, username=username, password=password, sourceip=sourceip)
 
 
 def from_document(doc: etree._Element | None) -> Connection:
@@ -66,28 +67,9 @@ def from_document(doc: etree._Element | None) -> Connection:
     node = doc.find("processingmodule") if doc is not None else None
     values: dict[str, str] = {}
     if node is not None:
-        for name in (PARAM_URL, PARAM_USERNAME, PARAM_PASSWORD):
+        for name in (PARAM_URL, PARAM_USERNAME, PARAM_PASSWORD, PARAM_SOURCEIP):
             values[name] = node.findtext(name) or ""
     return from_params(values, where="the connection form")
-
-
-def minimal_balance(params: Mapping[str, str]) -> Decimal | None:
-    """The module's minimal balance (see PARAM_MINIMAL_BALANCE), None when not set."""
-    # Typed like the upstream's own figures ("20 000,00"), so parsed the same way.
-    from pmenomssl.upstream.numbers import parse_money
-
-    text = (params.get(PARAM_MINIMAL_BALANCE) or "").strip()
-    if not text:
-        return None
-    try:
-        return parse_money(text)
-    except ValueError:
-        raise ConnectionSettingsError(
-            f"The module's minimal balance {text[:40]!r} ({PARAM_MINIMAL_BALANCE}) is not a "
-            "number: correct it in the processing module's settings.",
-            obj=PARAM_MINIMAL_BALANCE,
-            value=text[:40],
-        ) from None
 
 
 def make_client(connection: Connection, deadline: float | None = None) -> UpstreamClient:
@@ -95,5 +77,9 @@ def make_client(connection: Connection, deadline: float | None = None) -> Upstre
     from pmenomssl.upstream import UpstreamClient
 
     return UpstreamClient(
-        connection.url, connection.username, connection.password, deadline=deadline
+        connection.url,
+        connection.username,
+        connection.password,
+        deadline=deadline,
+        transport=transport(connection.sourceip),
     )

@@ -26,6 +26,8 @@ from types import MappingProxyType
 
 from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec, TemplateSpec
 from pmenomssl.handlers.enomssl import settings
+from pmenomssl.handlers.sourceip import SOURCEIP_PARAM
+from pmenomssl.handlers.threshold import THRESHOLD_PARAM
 from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
 
 if TYPE_CHECKING:
@@ -48,6 +50,8 @@ class EnomSslHandler(Handler):
         ParamSpec(settings.PARAM_URL),
         ParamSpec(settings.PARAM_USERNAME),
         ParamSpec(settings.PARAM_PASSWORD, crypted=True),
+        SOURCEIP_PARAM,
+        THRESHOLD_PARAM,
     )
     # A failed prolong becomes a manual task at once: a retry could pay a second time.
     max_tries: Mapping[str, int] = MappingProxyType({"prolong": 1})
@@ -64,6 +68,11 @@ class EnomSslHandler(Handler):
         ]
 
     # --- module commands --------------------------------------------------------------------
+
+    def command_tune_connection(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.sourceip import tune_connection
+
+        return tune_connection(ctx.document)
 
     def command_check_connection(self, ctx: Context) -> Output:
         from pmenomssl.handlers.enomssl import account

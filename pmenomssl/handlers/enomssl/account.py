@@ -18,6 +18,7 @@ from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.accounting import balance_document, connection_error
 from pmenomssl.handlers.enomssl import products
 from pmenomssl.handlers.enomssl.settings import from_document, from_params, make_client
+from pmenomssl.handlers.sourceip import describe
 
 if TYPE_CHECKING:
     from pmenomssl.enom import EnomClient
@@ -46,9 +47,10 @@ def check_connection(ctx: Context) -> etree._Element:
         with make_client(connection, deadline=ctx.deadline) as client:
             balance = client.get_balance()
             logger.info(
-                "connection to %s as %s works; available balance %s %s",
+                "connection to %s as %s %s works; available balance %s %s",
                 connection.url,
                 connection.username,
+                describe(connection.sourceip),
                 balance.available,
                 CURRENCY,
             )
@@ -57,7 +59,9 @@ def check_connection(ctx: Context) -> etree._Element:
             except EnomError as exc:  # the connection works; the list can wait
                 logger.warning("could not refresh the product list: %s", exc.desc)
     except EnomError as exc:
-        raise connection_error(exc, connection.url, connection.username) from None
+        raise connection_error(
+            exc, connection.url, connection.username, connection.sourceip
+        ) from None
     return etree.Element("doc")
 
 

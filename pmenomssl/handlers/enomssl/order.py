@@ -33,6 +33,7 @@ from pmenomssl.handlers.enomssl.errors import (
     ApproverError,
     BalanceTooLowError,
     CertificateRefundedError,
+    ConnectionSettingsError,
     PurchaseUnconfirmedError,
     UnknownProductError,
 )
@@ -268,6 +269,16 @@ def check_funds(svc: Service, spec: ProductSpec) -> None:
             obj="balance",
             value=str(balance.available),
         )
+    from pmenomssl.handlers import threshold
+
+    threshold.refuse_below_threshold(
+        balance=balance.available,
+        cost=price,
+        minimum=threshold.threshold(svc.module_params, ConnectionSettingsError),
+        currency="USD",
+        account="ENOM reseller account",
+        balance_error=BalanceTooLowError,
+    )
 
 
 # --- step 2: buying (or adopting) -----------------------------------------------------------

@@ -38,6 +38,7 @@ class Service:
         self._owns_client = client is None
         self._cache: products.ProductCache | None = None
         self._cache_loaded = False
+        self._module_params: dict[str, str] | None = None
 
     @property
     def id(self) -> int:
@@ -47,6 +48,16 @@ class Service:
         return (self.params.get(name) or "").strip()
 
     # --- ENOM ----------------------------------------------------------------------------
+
+    @property
+    def module_params(self) -> dict[str, str]:
+        """The processing module's params (read once; {} without a module)."""
+        if self._module_params is None:
+            module_id = self.item.processingmodule
+            self._module_params = (
+                self.billing.module_params(module_id) if module_id is not None else {}
+            )
+        return self._module_params
 
     @property
     def client(self) -> EnomClient:
@@ -68,9 +79,7 @@ class Service:
                     obj="item",
                     value=str(self.id),
                 )
-            connection = from_params(
-                self.billing.module_params(module_id), where=f"processing module {module_id}"
-            )
+            connection = from_params(self.module_params, where=f"processing module {module_id}")
             self._client = make_client(connection, deadline=self.ctx.deadline)
             self._owns_client = True
         return self._client

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 from pmenomssl import log
 from pmenomssl.handlers.enomssl.errors import ConnectionSettingsError
+from pmenomssl.handlers.sourceip import PARAM_SOURCEIP as PARAM_SOURCEIP
+from pmenomssl.handlers.sourceip import source_ip, transport
 from pmenomssl.records import TYPE_CHECKING, record  # not dataclasses/typing: start-up time
 
 if TYPE_CHECKING:
@@ -29,9 +31,13 @@ class Connection:
     url: str
     username: str
     password: str
+    # The address requests leave from ("" = the default route): pmenomssl.handlers.sourceip.
+    sourceip: str = ""
 
     def __repr__(self) -> str:  # the password never reaches a log line through a repr
-        return f"Connection(url={self.url!r}, username={self.username!r})"
+        return (
+            f"Connection(url={self.url!r}, username={self.username!r}, sourceip={self.sourceip!r})"
+        )
 
 
 def from_params(params: Mapping[str, str], *, where: str = "the processing module") -> Connection:
@@ -60,7 +66,8 @@ def from_params(params: Mapping[str, str], *, where: str = "the processing modul
             obj="url",
             value=url[:100],
         )
-    return Connection(url=url, username=username, password=password)
+    sourceip = source_ip(params, ConnectionSettingsError, where)
+    return Connection(url=url, username=username, password=password, sourceip=sourceip)
 
 
 def from_document(doc: etree._Element | None) -> Connection:
@@ -68,7 +75,7 @@ def from_document(doc: etree._Element | None) -> Connection:
     node = doc.find("processingmodule") if doc is not None else None
     values: dict[str, str] = {}
     if node is not None:
-        for name in (PARAM_URL, PARAM_USERNAME, PARAM_PASSWORD):
+        for name in (PARAM_URL, PARAM_USERNAME, PARAM_PASSWORD, PARAM_SOURCEIP):
             values[name] = node.findtext(name) or ""
     return from_params(values, where="the connection form")
 
@@ -77,4 +84,10 @@ def make_client(connection: Connection, deadline: float | None = None) -> EnomCl
     """An ENOM client for `connection` (imports httpx only now)."""
     from pmenomssl.enom import EnomClient
 
-    return EnomClient(connection.url, connection.username, connection.password, deadline=deadline)
+    return EnomClient(
+        connection.url,
+        connection.username,
+        connection.password,
+        deadline=deadline,
+        transport=transport(connection.sourceip),
+    )
