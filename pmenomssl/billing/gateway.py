@@ -517,6 +517,13 @@ class BillingGateway:
         )
         return {_as_str(r["intname"]): _as_str(r["value"]) for r in rows}
 
+    def country_iso2(self, country_id: int) -> str | None:
+        """The two-letter code of a BILLmanager country id (`country.iso2`, as pmopenprovider
+        reads it); None when there is no such country."""
+        rows = self._query("SELECT iso2 FROM country WHERE id = %s", country_id)
+        code = _as_str(rows[0]["iso2"]).strip().upper() if rows else ""
+        return code or None
+
     def trycount(self, runningoperation: int) -> int:
         """`runningoperation.trycount`; 0 when the row is gone."""
         rows = self._query("SELECT trycount FROM runningoperation WHERE id = %s", runningoperation)

@@ -223,3 +223,10 @@ def test_lazy_until_first_read(any_standin: StandIn) -> None:
     BillingGateway(any_standin.root).trycount(1)  # paramlist is cached per process
     assert [c["func"] for c in any_standin.journal()] == ["paramlist"]
     gateway.close()
+
+
+def test_country_id_to_iso_code(any_standin: StandIn, gateway: BillingGateway) -> None:
+    # on both engines: BILLmanager's `country` table (pmopenprovider reads iso2 by id)
+    any_standin.add_country("de", "Germany", country_id=80)
+    assert gateway.country_iso2(80) == "DE"
+    assert gateway.country_iso2(81) is None

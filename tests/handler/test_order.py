@@ -112,3 +112,33 @@ def test_features_declare_the_threshold_param(world: World) -> None:
     doc = etree.fromstring(world.ok("features"))
     assert doc.find("params/param[@name='threshold']") is not None
     assert doc.find("params/param[@name='minbalance']") is None
+
+
+# org_country: BILLmanager keeps the country of an order as its id in the `country` table
+# (pmopenprovider: SELECT iso2 FROM country WHERE id=…); an ISO code or the CSR's C otherwise.
+
+
+def test_org_country_as_a_billmanager_country_id(world: World) -> None:
+    world.standin.add_country("RU", "Russia", country_id=182)
+    world.standin.add_country("DE", "Germany", country_id=80)
+    item = world.order("rapidssl", "country-id.example.com", params={"org_country": "80"})
+    world.ok("open", item)
+    cert = world.sandbox.state.cert(world.params(item)["enom_cert_id"])
+    assert {cert.contacts[f"{kind}Country"] for kind in ("Admin", "Tech", "Billing")} == {"DE"}
+
+
+def test_an_unknown_country_id_falls_back_to_the_csrs_country(world: World) -> None:
+    item = world.order(
+        "rapidssl", "country-csr.example.com", params={"org_country": "999"}, org="Example Inc"
+    )
+    world.ok("open", item)
+    cert = world.sandbox.state.cert(world.params(item)["enom_cert_id"])
+    assert cert.contacts["AdminCountry"] == "US"  # the CSR's C= (csr_for with org)
+
+
+def test_an_unknown_country_id_without_a_csr_country_buys_nothing(world: World) -> None:
+    item = world.order("rapidssl", "country-none.example.com", params={"org_country": "999"})
+    error = world.fails("open", item)
+    assert error.get("type") == "invalid_contact"
+    assert "org_country 999" in desc(error)
+    assert world.sandbox.purchases == []

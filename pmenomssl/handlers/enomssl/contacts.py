@@ -9,7 +9,7 @@ Everything is checked before any money is spent.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,24 +79,59 @@ def _get(params: Mapping[str, str], name: str) -> str:
     return (params.get(name) or "").strip()
 
 
+def country_code(
+    params: Mapping[str, str],
+    csr_subject: Mapping[str, str],
+    country_lookup: Callable[[int], str | None] | None,
+) -> tuple[str, str | None]:
+    """(two-letter country, problem or None) for the contacts.
+
+    ONE place for the order of sources (issue 13; settled-facts.md): BILLmanager's order form
+    keeps `org_country` as a country id, which pmopenprovider maps with `SELECT iso2 FROM
+    country WHERE id=…` (`country_lookup`); an ISO code typed there (or in `country`) is used
+    as it is; otherwise ISP's own modules take C from the CSR. An id BILLmanager does not know
+    falls back to the CSR's C, which the client stated too, rather than failing the order.
+    """
+    raw = _get(params, "org_country") or _get(params, "country")
+    csr_country = csr_subject.get("C", "").strip().upper()
+    if raw.isdigit():
+        code = country_lookup(int(raw)) if country_lookup is not None else None
+        if code:
+            return code.upper(), None
+        if csr_country:
+            return csr_country, None
+        return "", (
+            f"org_country {raw} is not a country BILLmanager knows and the CSR has no C= "
+            "(choose the country again in the order)"
+        )
+    code = (raw or csr_country).upper()
+    if re.fullmatch(r"[A-Z]{2}", code):
+        return code, None
+    return (
+        code,
+        "the country is missing or not a two-letter ISO code (org_country, or C= in the CSR)",
+    )
+
+
 def build(
     params: Mapping[str, str],
     *,
     csr_subject: Mapping[str, str],
     ascii_only: bool,
     orginfo: bool,
+    country_lookup: Callable[[int], str | None] | None = None,
 ) -> dict[str, ContactData]:
-    """{"Admin", "Tech", "Billing"} -> contact; raises ContactError listing every problem."""
+    """{"Admin", "Tech", "Billing"} -> contact; raises ContactError listing every problem.
+    `country_lookup`: BILLmanager's country id -> ISO code (see country_code)."""
     problems: list[str] = []
+    country, country_problem = country_code(params, csr_subject, country_lookup)
     org = {
         "name": _get(params, "org_name") or csr_subject.get("O", ""),
         "address": _get(params, "org_address"),
         "city": _get(params, "org_city") or csr_subject.get("L", ""),
         "state": _get(params, "org_state") or csr_subject.get("ST", ""),
         "postcode": _get(params, "org_postcode"),
-        "country": (
-            _get(params, "org_country") or _get(params, "country") or csr_subject.get("C", "")
-        ).upper(),
+        "country": country,
         "phone": _get(params, "org_phone"),
     }
     required_org = [("org_address", "address"), ("org_city", "city"), ("org_postcode", "postcode")]
@@ -105,10 +140,8 @@ def build(
     for param, key in required_org:
         if not org[key]:
             problems.append(f"{param} is empty")
-    if not re.fullmatch(r"[A-Z]{2}", org["country"]):
-        problems.append(
-            "the country is missing or not a two-letter ISO code (org_country, or C= in the CSR)"
-        )
+    if country_problem:
+        problems.append(country_problem)
 
     people: dict[str, ContactData] = {}
     for kind, prefix in (("Admin", "adm_"), ("Tech", "tech_")):

@@ -150,7 +150,11 @@ def prepare(svc: Service, csr_text: str | None = None) -> Order:
         ),
     )
     people = contact_data.build(
-        svc.params, csr_subject=info.subject, ascii_only=spec.ascii_only, orginfo=spec.orginfo
+        svc.params,
+        csr_subject=info.subject,
+        ascii_only=spec.ascii_only,
+        orginfo=spec.orginfo,
+        country_lookup=svc.billing.country_iso2,
     )
     method, approver, ucc = _validation(svc.params, spec, domains)
     return Order(

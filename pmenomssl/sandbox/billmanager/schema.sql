@@ -120,6 +120,15 @@ CREATE TABLE task (
   created VARCHAR(19) NOT NULL DEFAULT ''
 );
 
+-- BILLmanager's country list: order forms keep a country as its id (`org_country`);
+-- pmopenprovider reads `SELECT iso2 FROM country WHERE id=…`. Only the columns read here.
+CREATE TABLE country (
+  id INTEGER NOT NULL PRIMARY KEY AUTO_INCREMENT,
+  name VARCHAR(255) NOT NULL DEFAULT '',
+  iso2 VARCHAR(2) NOT NULL DEFAULT '',
+  iso3 VARCHAR(3) NOT NULL DEFAULT ''
+);
+
 -- stand-in: what processing.savebalance stored.
 CREATE TABLE processingmodulebalance (
   processingmodule INTEGER NOT NULL PRIMARY KEY,

@@ -434,6 +434,13 @@ class StandIn:
         """Store `stored_value` as-is in itemcryptedparam (to test values that do not decrypt)."""
         self.store.set_param("itemcryptedparam", "item", item_id, name, stored_value)
 
+    def add_country(self, iso2: str, name: str = "", *, country_id: int | None = None) -> int:
+        """A row of BILLmanager's `country` table; returns its id (what `org_country` holds)."""
+        values: dict[str, object] = {"name": name or iso2, "iso2": iso2}
+        if country_id is not None:
+            values["id"] = country_id
+        return self.store.insert("country", values)
+
     def add_runningoperation(
         self, item_id: int | None, trycount: int = 0, *, operation: str = ""
     ) -> int:

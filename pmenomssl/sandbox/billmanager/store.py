@@ -32,6 +32,7 @@ TABLES = (
     "pricelistparam",
     "runningoperation",
     "task",
+    "country",
     "processingmodulebalance",
 )
 
