@@ -213,7 +213,10 @@ def test_renewal_inside_the_window_buys_configures_and_replaces(world: World) ->
     expires = parse_certificate(crt).not_after.date()
     assert expires > dt.date.today() + dt.timedelta(days=300)
     assert world.standin.item_row(item)["expiredate"] == expires
-    assert len(world.standin.journal("certificate.open")) == 1  # only the first issue
+    # TheSSLStore's rule: certificate.open whenever a certificate is issued, the renewal's too
+    assert len(world.standin.journal("certificate.open")) == 2
+    world.ok("sync_item", item)  # nothing new: not announced again
+    assert len(world.standin.journal("certificate.open")) == 2
     world.ok("prolong", item)  # a re-run: the service is covered, nothing is bought
     assert len(world.sandbox.purchases) == 2
 
@@ -257,6 +260,19 @@ def test_reissue_through_the_api(world: World) -> None:
     assert world.params(item)["service_status"] == "5"
     assert csr_matches_certificate(csr, world.standin.certificate_row(item)["crt"])
     assert len(world.sandbox.purchases) == 1
+    # the reissued certificate reaches the client like the first one (certificate.open)
+    assert len(world.standin.journal("certificate.open")) == 2
+    world.ok("sync_item", item)
+    assert len(world.standin.journal("certificate.open")) == 2
+
+
+def test_an_item_opened_before_serials_were_kept_is_not_announced_again(world: World) -> None:
+    item = world.order("rapidssl", "legacy-open.example.com")
+    issue(world, item)
+    world.standin.set_item_param(item, "enom_opened_serial", "")  # as an older version left it
+    world.ok("sync_item", item)
+    assert len(world.standin.journal("certificate.open")) == 1
+    assert world.params(item)["enom_opened_serial"]
 
 
 def test_reissue_through_support_becomes_a_manual_task(world: World) -> None:

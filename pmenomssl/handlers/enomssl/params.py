@@ -25,8 +25,11 @@ PURCHASE_INTENT = "enom_purchase_intent"
 CERT_ID = "enom_cert_id"  # the ENOM CertID of the item's current certificate
 ORDER_ID = "enom_order_id"  # the ENOM OrderID that paid for it (support needs it for refunds)
 
-# The certificate whose issue was announced with certificate.open (only ever once per item).
+# The CertID whose issue was announced with certificate.open (set by the first issue).
 OPENED = "enom_opened"
+# The serial (hex) of the last certificate announced with certificate.open: a renewed or
+# reissued certificate (another serial) is announced again (sync._announce).
+OPENED_SERIAL = "enom_opened_serial"
 
 # DNS / file domain-control validation data for the client (empty for e-mail validation).
 # ENOM's DNSAuthEntry / DNSAuthType / DNSAuthAddress verbatim: their meaning (TXT at the apex

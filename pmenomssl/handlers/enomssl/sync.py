@@ -1,7 +1,7 @@
 """`sync_item`: one CertGetCertDetail, and BILLmanager writes only for what changed.
 
 issued   -> certificate.save (leaf + chain), service.setexpiredate (notAfter), status 5, and
-            certificate.open the first time a certificate of the item is issued
+            certificate.open for each new certificate (first issue, renewal, reissue)
 pending  -> status 4 (3 while ENOM shows it unsubmitted)
 rejected, refunded -> certificate.failed and status 6
 
@@ -111,16 +111,32 @@ def _issued(svc: Service, detail: CertDetail) -> None:
             return
     crt = bundle(leaf, detail.ca_certs)
     info = parse_certificate(leaf)
-    if row is None or _norm(row.crt) != _norm(crt):
+    saved = row is None or _norm(row.crt) != _norm(crt)
+    if saved:
         svc.billing.certificate_save(svc.id, crt)
         logger.info("saved the certificate of CertID %s (serial %x)", detail.cert_id, info.serial)
     expires = info.not_after.astimezone(timezone.utc).date()
     if svc.item.expiredate != expires:
         svc.billing.set_expiredate(svc.id, expires)
     svc.set_status(STATUS_ISSUED)
-    if not svc.param(P.OPENED):
+    _announce(svc, detail.cert_id, f"{info.serial:x}", saved=saved)
+
+
+def _announce(svc: Service, cert_id: str, serial: str, *, saved: bool) -> None:
+    """certificate.open for every newly issued certificate: the first, a renewal's, a
+    reissue's. ISPsystem's TheSSLStore module sends it whenever the status moves to issued
+    (settled-facts.md), so the client gets every new certificate. A certificate is new when
+    its serial is not the one announced last; an item announced before serials were kept
+    (OPENED set, no OPENED_SERIAL) is announced again only when a new certificate was saved
+    now, so an upgrade does not repeat the client's notice."""
+    announced = svc.param(P.OPENED_SERIAL)
+    if announced == serial:
+        return
+    if not svc.param(P.OPENED) or announced or saved:
         svc.billing.certificate_open(svc.id)
-        svc.save(P.OPENED, detail.cert_id)
+        logger.info("certificate.open for CertID %s (serial %s)", cert_id, serial)
+    svc.save(P.OPENED, cert_id)
+    svc.save(P.OPENED_SERIAL, serial)
 
 
 def _failed(svc: Service, detail: CertDetail) -> None:
