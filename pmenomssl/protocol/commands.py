@@ -33,6 +33,9 @@ COMMANDS: dict[str, CommandSpec] = {
     "prolong": _ITEM_PROVIDER,
     "prolong_addon": _ITEM_PROVIDER,
     "reopen": _ITEM_PROVIDER,
+    # Validation changes after the order (ISP's GlobalSign module): `--emails` / `--domain`.
+    "send_dv_email": _ITEM_PROVIDER,
+    "send_dv_dns": _ITEM_PROVIDER,
     "setparam": _ITEM,
     "gen_key": _ITEM,
     "update_ns": _ITEM,

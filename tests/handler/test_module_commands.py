@@ -16,7 +16,8 @@ from tests.helpers import module_env
 
 FEATURES = [
     "approver", "check_connection", "close", "getbalance", "import", "open", "prolong",
-    "reopen", "resume", "setparam", "suspend", "sync_item", "tune_connection", "usercreate",
+    "reopen", "resume", "send_dv_dns", "send_dv_email", "setparam", "suspend", "sync_item",
+    "tune_connection", "usercreate",
 ]  # fmt: skip
 
 

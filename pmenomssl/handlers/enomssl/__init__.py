@@ -16,6 +16,7 @@ import neither httpx, PyMySQL nor cryptography.
     importing.py  import
     account.py    check_connection, getbalance, usercreate
     approvers.py  approver
+    validation.py send_dv_email, send_dv_dns (change validation after the order)
     params.py     every item param name;  errors.py  every error type
 """
 
@@ -129,6 +130,18 @@ class EnomSslHandler(Handler):
         from pmenomssl.handlers.enomssl import reissue
 
         _on_service(ctx, reissue.reopen_service)
+        return None
+
+    def command_send_dv_email(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.enomssl import validation
+
+        _on_service(ctx, lambda svc: validation.send_dv_email(svc, ctx.args.emails))
+        return None
+
+    def command_send_dv_dns(self, ctx: Context) -> Output:
+        from pmenomssl.handlers.enomssl import validation
+
+        _on_service(ctx, lambda svc: validation.send_dv_dns(svc, ctx.args.domain))
         return None
 
     def command_close(self, ctx: Context) -> Output:
