@@ -57,7 +57,12 @@ def load_private_key(key_path: Path) -> RSAPrivateKey:
 
 
 def decrypt_value(value: str, key_path: Path) -> str:
-    """Decrypt one crypted param value. Raises KeyUnavailableError or DecryptError."""
+    """Decrypt one crypted param value. Raises KeyUnavailableError or DecryptError.
+
+    An empty value is "" without reading the key, as ISPsystem's DecryptValue (TheSSLStore
+    module, util.cpp) does: BILLmanager stores a crypted field left blank as an empty value."""
+    if not value.strip():
+        return ""
     from cryptography.hazmat.primitives.asymmetric import padding
 
     key = load_private_key(key_path)

@@ -58,9 +58,12 @@ class DbSettings:
 
     @classmethod
     def from_paramlist(cls, params: Mapping[str, str]) -> DbSettings:
-        """DBHost/DBUser/DBPassword/DBName (+ DBPort), defaults localhost/root/""/billmgr.
+        """DBHost/DBUser/DBPassword/DBName (+ DBPort, DBSocket), defaults
+        localhost/root/""/billmgr.
 
-        A DBHost that is a filesystem path is a unix socket; `host:port` is accepted too.
+        `DBSocket`, when present, is the unix socket (ISPsystem's TheSSLStore module, util.cpp,
+        connects through it whatever DBHost says); a DBHost that is a filesystem path is a
+        socket too; `host:port` is accepted.
         """
         engine = (params.get("DBEngine") or "mysql").strip().lower()
         name = params.get("DBName") or DEFAULT_NAME
@@ -83,6 +86,9 @@ class DbSettings:
             port = int(port_part)
         if port_text.isdigit():
             port = int(port_text)
+        socket_text = (params.get("DBSocket") or "").strip()
+        if socket_text:
+            unix_socket = socket_text
         password = params.get("DBPassword") or DEFAULT_PASSWORD
         log.register_secret(password)
         return cls(

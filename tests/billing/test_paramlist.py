@@ -31,6 +31,14 @@ def test_host_that_is_a_path_is_a_socket() -> None:
     assert settings.unix_socket == "/var/lib/mysql/mysql.sock"
 
 
+def test_dbsocket_is_the_socket_whatever_dbhost_says() -> None:
+    settings = DbSettings.from_paramlist(
+        {"DBHost": "localhost", "DBSocket": "/var/lib/mysql/mysql.sock"}
+    )
+    assert settings.unix_socket == "/var/lib/mysql/mysql.sock"
+    assert DbSettings.from_paramlist({"DBHost": "localhost", "DBSocket": ""}).unix_socket is None
+
+
 def test_host_with_port_and_dbport() -> None:
     assert DbSettings.from_paramlist({"DBHost": "db.local:3307"}).port == 3307
     assert DbSettings.from_paramlist({"DBHost": "db.local:3307"}).host == "db.local"
@@ -94,6 +102,9 @@ def socket_standin(db_server: StoreConfig, tmp_path: Path) -> Iterator[StandIn]:
 def test_reads_through_a_unix_socket(socket_standin: StandIn) -> None:
     item = socket_standin.add_item(None, "rapidssl", params={"a": "b"})
     gateway = BillingGateway(socket_standin.root)
+    # billmgr.conf's form: DBHost localhost and the socket in DBSocket
+    assert gateway.paramlist()["DBHost"] == "localhost"
+    assert gateway.paramlist()["DBSocket"] == socket_standin.config.unix_socket
     settings = gateway.db_settings()
     assert settings.unix_socket == socket_standin.config.unix_socket
     assert gateway.item_params(item) == {"a": "b"}

@@ -230,3 +230,11 @@ def test_country_id_to_iso_code(any_standin: StandIn, gateway: BillingGateway) -
     any_standin.add_country("de", "Germany", country_id=80)
     assert gateway.country_iso2(80) == "DE"
     assert gateway.country_iso2(81) is None
+
+
+def test_an_empty_crypted_value_is_empty(any_standin: StandIn, gateway: BillingGateway) -> None:
+    # ISPsystem's DecryptValue (TheSSLStore util.cpp): "" stays "", the key is not even read
+    item = any_standin.add_item(None, "rapidssl")
+    any_standin.set_raw_crypted_param(item, "blank", "")
+    any_standin.key_path.unlink()
+    assert gateway.item_params(item) == {"blank": ""}

@@ -142,3 +142,15 @@ def test_an_unknown_country_id_without_a_csr_country_buys_nothing(world: World) 
     assert error.get("type") == "invalid_contact"
     assert "org_country 999" in desc(error)
     assert world.sandbox.purchases == []
+
+
+def test_an_empty_crypted_password_is_reported_as_empty(world: World) -> None:
+    # BILLmanager keeps a crypted field left blank as ""; it decrypts to "" (util.cpp)
+    world.standin.store.set_param(
+        "processingcryptedparam", "processingmodule", world.module, "password", ""
+    )
+    item = world.order("rapidssl", "nopassword.example.com")
+    error = world.fails("open", item)
+    assert error.get("type") == "invalid_connection"
+    assert "password" in desc(error) and "empty" in desc(error)
+    assert sum(world.sandbox.calls.values()) == 0

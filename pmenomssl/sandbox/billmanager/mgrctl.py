@@ -3,9 +3,10 @@
 Implements, against the stand-in's database, every function the billing gateway calls
 (billmanager-protocol.md section 3.2). What each function does here (simplified, documented):
 
-- `paramlist`: DBHost/DBUser/DBPassword/DBName (+ DBPort when not 3306; DBHost is the socket
-  path for a socket URL) and CryptKey; for SQLite `<DBEngine>sqlite</DBEngine>` and
-  `<DBName>/abs/path</DBName>` (a real BILLmanager never sends DBEngine).
+- `paramlist`: DBHost/DBUser/DBPassword/DBName (+ DBPort when not 3306; DBSocket for a socket
+  URL, DBHost then as given, e.g. localhost) and CryptKey; for SQLite
+  `<DBEngine>sqlite</DBEngine>` and `<DBName>/abs/path</DBName>`
+  (a real BILLmanager never sends DBEngine).
 - `service.saveparam elid name value [crypted=on]`: upsert itemparam, or itemcryptedparam
   (encrypted with etc/billmgr.pem) when crypted=on; `name` without `value` drops the param.
   The Python-library form `elid <param>=<value>` is accepted too (journal shows which came).
@@ -189,11 +190,13 @@ def _paramlist(ctx: _Context, params: dict[str, str]) -> str:
         values = {"DBEngine": "sqlite", "DBName": c.path}
     else:
         values = {
-            "DBHost": c.unix_socket or c.host,
+            "DBHost": c.host,
             "DBUser": c.user,
             "DBPassword": c.password,
             "DBName": c.database,
         }
+        if c.unix_socket:  # as billmgr.conf has it (TheSSLStore's defines.h ConfDBSocket)
+            values["DBSocket"] = c.unix_socket
         if c.port != 3306 and not c.unix_socket:
             values["DBPort"] = str(c.port)
     values["CryptKey"] = "etc/billmgr.pem"
