@@ -192,10 +192,11 @@ def _report_running_operation(
     from pmenomssl.protocol.xmldoc import running_operation_report
 
     billing = context.billing
+    display_name = _display_name(context)  # finds context.module_id by the item too
     report = running_operation_report(
         error,
         module_id=context.module_id,
-        module_name=context.module_name,
+        module_name=display_name,
         log_tail=modlog.tail(),
         exc=exc,
     )
@@ -215,6 +216,27 @@ def _report_running_operation(
         logger.warning(
             "running operation %s failed %s times: handed to staff as a manual task", ro, tries
         )
+
+
+def _display_name(context: Context) -> str:
+    """The name the panel shows for the processing module (`processingmodule.name`, as
+    module.cpp's ModuleError::SetProcessingModule writes it; the module found by the item when
+    the command has no --module, like SetProcessingModuleByItem); the executable's name when
+    the module is not known or cannot be read. Sets `context.module_id` when found."""
+    if context.module_id is None and context.args.item is not None:
+        try:
+            context.module_id = context.billing.item(context.args.item).processingmodule
+        except ModuleError as exc:
+            logger.info("the module of item %s is unknown: %s", context.args.item, exc.desc)
+    if context.module_id is not None:
+        try:
+            name = context.billing.module(context.module_id).name.strip()
+        except ModuleError as exc:
+            logger.info("module %s's display name is unreadable: %s", context.module_id, exc.desc)
+        else:
+            if name:
+                return name
+    return context.module_name
 
 
 def _ms_since(started: float) -> float:

@@ -29,6 +29,11 @@ def _run_open(standin: StandIn, site: Path, item: int, ro: int) -> tuple[int, by
     return result.returncode, result.stdout
 
 
+def item_module(standin: StandIn) -> int:
+    (row,) = standin.store.query("SELECT id FROM processingmodule WHERE module = 'pmtest'")
+    return int(row["id"])
+
+
 def _failing_item(standin: StandIn) -> int:
     module = standin.add_module(name="pmtest", params={}, crypted_params={})
     standin.add_pricelist("basic")
@@ -43,6 +48,10 @@ def test_error_is_saved_to_the_running_operation(standin: StandIn, tmp_path: Pat
     assert status == 1
     assert etree.fromstring(stdout).find("error").get("type") == "test_boom"  # type: ignore[union-attr]
     report = etree.fromstring(standin.runningoperation(ro)["errorxml"].encode())
+    # the module as the panel names it (processingmodule.name, found by the item: module.cpp)
+    module = report.find("processingmodule")
+    assert module is not None
+    assert (module.get("name"), module.get("id")) == ("pmtest stand-in", str(item_module(standin)))
     error = report.find("processingmodule/error")
     assert error is not None
     assert (error.get("type"), error.get("object"), error.get("value")) == (
