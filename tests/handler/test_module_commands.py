@@ -48,6 +48,12 @@ def test_features_declares_commands_params_and_templates(world: World) -> None:
     assert templates["rapidssl"].get("orginfo") is None
     assert templates["truebizid"].get("orginfo") == "yes"
     assert templates["sectigouccdv"].get("multidomain") == "yes"
+    # as ISP's own modules: www only on single-name non-EV templates, no authfile anywhere
+    assert templates["rapidssl"].get("www") == "yes"
+    assert templates["rapidsslwildcard"].get("www") is None
+    assert templates["securesiteev"].get("www") is None
+    assert templates["sectigoev"].get("www") is None
+    assert not [name for name, t in templates.items() if t.get("authfile") is not None]
 
 
 def test_features_merges_the_product_list_enom_sells(world: World) -> None:

@@ -95,15 +95,20 @@ class ProductSpec:
         return ASCII_ONLY[self.brand]
 
     def template_attributes(self) -> dict[str, str]:
-        """The `features` template flags BILLmanager reads (billmanager-protocol.md 2.1)."""
+        """The `features` template flags BILLmanager reads (billmanager-protocol.md 2.1).
+
+        As ISPsystem's own modules declare them (GlobalSign, TheSSLStore; settled-facts.md):
+        `www` never on a wildcard or EV template (the panel would offer a www name the order
+        does not take), and no `authfile`: the panel knows `authemail` and `authdnstxt` only.
+        `www` and `authfile` still drive the CSR checks and DCV methods (self.www,
+        dcv_methods())."""
         flags = {
             "wildcard": self.wildcard,
-            "www": self.www,
+            "www": self.www and not self.wildcard and self.validation != "ev",
             "multidomain": self.multidomain,
             "orginfo": self.orginfo,
             "authemail": self.authemail,
             "authdnstxt": self.authdnstxt,
-            "authfile": self.authfile,
         }
         return {name: "yes" for name, on in flags.items() if on}
 
