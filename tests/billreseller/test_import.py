@@ -138,3 +138,15 @@ def test_an_import_whose_link_failed_is_linked_by_the_next_import(rs: RecordingR
     rs.ok("import", None, "--module", str(rs.module), "--itemtype", "vds")
     assert up.service(service).remoteid == str(item)
     assert len(rs.standin.journal("processing.import.service")) == 1  # not imported twice
+
+
+def test_import_names_the_item_type_so_the_right_tariff_is_chosen(rs: RecordingReseller) -> None:
+    # A local vds tariff whose intname is also the upstream vhost tariff's id, created first:
+    # only the item type tells BILLmanager which tariff an imported vhost belongs to.
+    vds_tariff = rs.tariff("vds", "11")
+    vhost_tariff = rs.tariff("vhost")
+    assert vds_tariff < vhost_tariff
+    upstream_id = rs.upstream.add_service("vhost", "11", 12)
+    rs.ok("import", None, "--module", str(rs.module), "--itemtype", "vhost")
+    assert imports(rs)[upstream_id]["import_itemtype_intname"] == "vhost"
+    assert rs.item_row(item_of(rs, upstream_id))["pricelist"] == vhost_tariff

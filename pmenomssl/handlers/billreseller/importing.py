@@ -99,6 +99,9 @@ def _import_one(
     """The new local service's id (None when BILLmanager refused the import)."""
     fields = {
         "import_pricelist_intname": service.pricelist_id,
+        # The reseller's item types may share tariff intnames (upstream ids): pmopenprovider
+        # names the item type too, so BILLmanager picks the tariff of the right type.
+        "import_itemtype_intname": service.itemtype,
         "import_service_name": service.name or f"{service.itemtype} {service.id}",
         "status": "3" if service.status == STOPPED else "2",
         P.UPSTREAM_ID: service.id,

@@ -25,7 +25,8 @@ Implements, against the stand-in's database, every function the billing gateway 
 - `task.gettype operation` -> `<doc><task_type>N</task_type></doc>` (TASK_TYPES, overridden
   per operation by `$ROOT/etc/standin.tasktypes.json`; an empty type is answered as empty).
 - `task.edit item runningoperation type [params]` -> a task row, `<doc><id>N</id></doc>`.
-- `processing.import.service module import_pricelist_intname [import_service_name status
+- `processing.import.service module import_pricelist_intname [import_itemtype_intname (the
+  tariff is then looked for among that item type's) import_service_name status
   service_status expiredate opendate period remoteid] <param>=…` -> `<doc><service_id>N</...>`.
 - `-R`: journaled only.
 
@@ -385,9 +386,21 @@ def _import_service(ctx: _Context, params: dict[str, str]) -> str:
         "SELECT id FROM processingmodule WHERE id = %s", [int(module)]
     ):
         raise MgrError("missing", "module", f"Processing module {module!r} not found")
-    rows = ctx.store.query("SELECT id FROM pricelist WHERE intname = %s ORDER BY id", [intname])
+    itemtype = params.get("import_itemtype_intname", "")
+    if itemtype:
+        rows = ctx.store.query(
+            "SELECT p.id FROM pricelist p JOIN itemtype it ON it.id = p.itemtype"
+            " WHERE p.intname = %s AND it.intname = %s ORDER BY p.id",
+            [intname, itemtype],
+        )
+    else:
+        rows = ctx.store.query("SELECT id FROM pricelist WHERE intname = %s ORDER BY id", [intname])
     if not rows:
-        raise MgrError("missing", "import_pricelist_intname", f"No tariff with intname {intname!r}")
+        raise MgrError(
+            "missing",
+            "import_pricelist_intname",
+            f"No tariff with intname {intname!r}" + (f" of type {itemtype!r}" if itemtype else ""),
+        )
     values: dict[str, object] = {
         "pricelist": int(rows[0]["id"]),
         "processingmodule": int(module),
@@ -401,6 +414,7 @@ def _import_service(ctx: _Context, params: dict[str, str]) -> str:
     skip = {
         "module",
         "import_pricelist_intname",
+        "import_itemtype_intname",
         "import_service_name",
         *_IMPORT_COLUMNS,
         *_IGNORED,
