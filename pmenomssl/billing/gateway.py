@@ -47,6 +47,11 @@ CERTIFICATE_OPEN_FUNC = "certificate.open"
 #: argv): secret values (crypted params, password-like keys) travel in the child's environment
 #: and reach mgrctl as `-e key=$NAME`. Set to False to pass them as plain `key=value`.
 SECRETS_VIA_ENV = True
+#: CHOICE (UNCONFIRMED: ISP's modules register problems, none shows clearing one): the function
+#: that clears a module's admin problem (pmenomssl.protocol.problems), called with the same
+#: `name` and `id` as `problems.register`.
+PROBLEM_CLEAR_FUNC = "problems.resolve"
+
 # However close the command's deadline, a mgrctl call gets this long (reporting an error to
 # BILLmanager after the deadline needs a call or two).
 MGRCTL_MIN_TIMEOUT = 2.0
@@ -701,6 +706,22 @@ class BillingGateway:
         if params:
             args["params"] = params
         self._write("task.edit", **args)
+
+    def register_problem(self, name: str, module_id: int, module_name: str, message: str) -> None:
+        """`problems.register` as module.cpp's RegisterModuleErrorProblem sends it."""
+        self._write(
+            "problems.register",
+            name=name,
+            id=str(module_id),
+            param_pm_name=module_name,
+            param_pm_id=str(module_id),
+            param_errormsg=message,
+            level="error",
+        )
+
+    def clear_problem(self, name: str, module_id: int) -> None:
+        """PROBLEM_CLEAR_FUNC for the problem `problems.register` raised."""
+        self._write(PROBLEM_CLEAR_FUNC, name=name, id=str(module_id))
 
     def import_service(self, module_id: int, **fields: str) -> int:
         """`processing.import.service module=M …` (section 2.2 `import`) -> the new service id."""

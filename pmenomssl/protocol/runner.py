@@ -18,7 +18,7 @@ from pmenomssl import log as modlog
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.base import Context, Handler
 from pmenomssl.protocol import args as protocol_args
-from pmenomssl.protocol import limits
+from pmenomssl.protocol import limits, problems
 from pmenomssl.protocol.args import Invocation, ProtocolError
 from pmenomssl.protocol.commands import spec
 
@@ -67,6 +67,7 @@ def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | N
         if output is not None:
             stdout.write(output)
             stdout.flush()
+        problems.clear_after(context)
         logger.log(modlog.EXTINFO, "%s done in %.0fms", invocation.command, _ms_since(started))
         return 0
     except ModuleError as error:
@@ -74,6 +75,8 @@ def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | N
             "%s failed: %s (%s)", invocation.command or "run", error.desc, error.error_type
         )
         _report(error, None, invocation, handler, context, stdout)
+        if context is not None:
+            problems.register(context, error)
         return 1
     except Exception as exc:  # the last line of defence: never a traceback on stdout/stderr
         logger.exception("%s failed unexpectedly", invocation.command or "run")

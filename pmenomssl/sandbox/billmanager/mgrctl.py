@@ -28,6 +28,9 @@ Implements, against the stand-in's database, every function the billing gateway 
 - `processing.import.service module import_pricelist_intname [import_itemtype_intname (the
   tariff is then looked for among that item type's) import_service_name status
   service_status expiredate opendate period remoteid] <param>=…` -> `<doc><service_id>N</...>`.
+- `problems.register name id [param_*] [level]` (module.cpp RegisterModuleErrorProblem): a
+  `problem` row per (name, id); `problems.resolve name id` (the gateway's PROBLEM_CLEAR_FUNC,
+  UNCONFIRMED) removes it.
 - `-R`: journaled only.
 
 Unknown function: `<doc><error type="missing" object="func">` and exit 1. Every call appends
@@ -50,6 +53,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pmenomssl.billing.gateway import PROBLEM_CLEAR_FUNC
 from pmenomssl.sandbox.billmanager.store import Store, StoreConfig
 
 JOURNAL = Path("var") / "mgrctl.journal"
@@ -380,6 +384,27 @@ def _task_edit(ctx: _Context, params: dict[str, str]) -> str:
     return _doc(f"<id>{task_id}</id>")
 
 
+def _problem_register(ctx: _Context, params: dict[str, str]) -> str:
+    """One problem per (name, id): a second registration replaces the first."""
+    (name,) = _need(params, "name")
+    obj = params.get("id", "")
+    extra = {k[len("param_") :]: v for k, v in params.items() if k.startswith("param_")}
+    ctx.store.execute("DELETE FROM problem WHERE name = %s AND obj = %s", [name, obj])
+    ctx.store.insert(
+        "problem",
+        {"name": name, "obj": obj, "level": params.get("level", ""), "params": json.dumps(extra)},
+    )
+    return _doc("<ok/>")
+
+
+def _problem_resolve(ctx: _Context, params: dict[str, str]) -> str:
+    (name,) = _need(params, "name")
+    ctx.store.execute(
+        "DELETE FROM problem WHERE name = %s AND obj = %s", [name, params.get("id", "")]
+    )
+    return _doc("<ok/>")
+
+
 def _import_service(ctx: _Context, params: dict[str, str]) -> str:
     module, intname = _need(params, "module", "import_pricelist_intname")
     if not module.isdigit() or not ctx.store.query(
@@ -440,6 +465,9 @@ FUNCTIONS: dict[str, Handler] = {
     "task.gettype": _task_gettype,
     "task.edit": _task_edit,
     "processing.import.service": _import_service,
+    "problems.register": _problem_register,
+    # The module's clearing call (pmenomssl.billing.gateway.PROBLEM_CLEAR_FUNC, UNCONFIRMED).
+    PROBLEM_CLEAR_FUNC: _problem_resolve,
     **{f"service.post{op}": _post(op) for op in POST_STATUS},
 }
 

@@ -129,6 +129,16 @@ CREATE TABLE country (
   iso3 VARCHAR(3) NOT NULL DEFAULT ''
 );
 
+-- stand-in: the admin problems `problems.register` raised (module.cpp's call) and the
+-- module's clearing call removed (`obj` is the call's `id`, `params` its param_* as JSON).
+CREATE TABLE problem (
+  id INTEGER NOT NULL PRIMARY KEY AUTO_INCREMENT,
+  name VARCHAR(64) NOT NULL,
+  obj VARCHAR(64) NOT NULL DEFAULT '',
+  level VARCHAR(16) NOT NULL DEFAULT '',
+  params MEDIUMTEXT NULL
+);
+
 -- stand-in: what processing.savebalance stored.
 CREATE TABLE processingmodulebalance (
   processingmodule INTEGER NOT NULL PRIMARY KEY,

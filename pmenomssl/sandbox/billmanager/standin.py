@@ -519,5 +519,11 @@ class StandIn:
             raise KeyError(f"no runningoperation {runningoperation}")
         return dict(rows[0])
 
+    def problems(self) -> list[dict[str, Any]]:
+        """The admin problems registered and not cleared: name, obj (the module id), level,
+        params (dict)."""
+        rows = self.store.query("SELECT name, obj, level, params FROM problem ORDER BY id")
+        return [{**dict(r), "params": json.loads(r["params"] or "{}")} for r in rows]
+
     def items(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.store.query("SELECT * FROM item ORDER BY id")]

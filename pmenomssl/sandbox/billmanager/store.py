@@ -33,6 +33,7 @@ TABLES = (
     "runningoperation",
     "task",
     "country",
+    "problem",
     "processingmodulebalance",
 )
 
