@@ -675,10 +675,11 @@ class BillingGateway:
         self, item_id: int, runningoperation: int, operation: str, params: str = ""
     ) -> bool:
         """Hand a running operation to staff as module.cpp does (ISPsystem's TheSSLStore
-        module; settled-facts.md "Escalation"): nothing when a task for this running operation
-        exists already (a manual re-run that fails again must not pile up tasks); otherwise
-        mark it manual and, only when `task.gettype` names a task type, create the task with
-        `params` (module.cpp's default is ""). Returns whether a task was created."""
+        module; settled-facts.md "Escalation", which wins over billmanager-protocol.md 1.3's
+        `params=…`): nothing when a task for this running operation exists already (a
+        manual re-run that fails again must not pile up tasks); otherwise mark it manual and,
+        only when `task.gettype` names a task type, create the task with `params`
+        (module.cpp's default is ""). Returns whether a task was created."""
         existing = self.tasks_of(runningoperation)
         if existing:
             logger.info(

@@ -124,8 +124,11 @@ def _issued(svc: Service, detail: CertDetail) -> None:
 
 def _announce(svc: Service, cert_id: str, serial: str, *, saved: bool) -> None:
     """certificate.open for every newly issued certificate: the first, a renewal's, a
-    reissue's. ISPsystem's TheSSLStore module sends it whenever the status moves to issued
-    (settled-facts.md), so the client gets every new certificate. A certificate is new when
+    reissue's. ISPsystem's TheSSLStore module (pmthesslstore.cpp SyncItem) sends it whenever
+    service_status moves to issued, which settled-facts.md confirms; that wins over
+    billmanager-protocol.md's "on first issue". Here a renewal keeps status 5 while ENOM
+    works on it, so newness is judged by the serial, which also covers what TheSSLStore's rule
+    covers. A certificate is new when
     its serial is not the one announced last; an item announced before serials were kept
     (OPENED set, no OPENED_SERIAL) is announced again only when a new certificate was saved
     now, so an upgrade does not repeat the client's notice."""
