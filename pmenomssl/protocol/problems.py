@@ -63,7 +63,24 @@ def _marker(context: Context, module_id: int) -> Path:
 
 
 def register(context: Context, error: ModuleError) -> None:
-    """problems.register for a connection or login failure of a known module."""
+    """problems.register for a connection or login failure of a known module. Never raises:
+    the command's own error has been reported already."""
+    try:
+        _register(context, error)
+    except Exception:  # a bug here must not replace the command's outcome
+        logger.exception("registering the admin problem failed")
+
+
+def clear_after(context: Context) -> None:
+    """After a passing check of a known module: its connection problem is over. Never raises:
+    the command's answer has been written already."""
+    try:
+        _clear_after(context)
+    except Exception:  # a bug here must not turn a success into a second document
+        logger.exception("clearing the admin problem failed")
+
+
+def _register(context: Context, error: ModuleError) -> None:
     module_id = module_of(context)
     if error.error_type not in CONNECTION_ERROR_TYPES or module_id is None:
         return
@@ -79,8 +96,7 @@ def register(context: Context, error: ModuleError) -> None:
         _marker(context, module_id).touch()
 
 
-def clear_after(context: Context) -> None:
-    """After a passing check of a known module: its connection problem is over."""
+def _clear_after(context: Context) -> None:
     module_id = module_of(context)
     if context.args.command not in CHECK_COMMANDS or module_id is None:
         return
