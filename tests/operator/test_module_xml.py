@@ -53,6 +53,11 @@ def test_plugin_and_forms(root: Path) -> None:
     assert plugin.findtext("group") == "processing_module"
     assert [t.get("name") for t in plugin.findall("params/type")] == ["certificate"]
     assert doc.find("metadata[@name='processing.edit.pmenomssl'][@type='form']") is not None
+    # as ISP's own module XMLs: the form titled by the module's name, sourceip a <select>
+    form = doc.find("metadata[@name='processing.edit.pmenomssl']/form")
+    assert form is not None and form.get("title") == "name"
+    assert form.find(".//field[@name='sourceip']/select[@name='sourceip']") is not None
+    assert form.find(".//field[@name='threshold']") is None  # the panel's own field
     createuser = doc.find("metadata[@name='processing.edit.pmenomssl.createuser'][@type='form']")
     assert createuser is not None
     link = createuser.find(".//field/link")
