@@ -61,6 +61,14 @@ WEAK_SIGNATURES = {
     "1.2.840.113549.1.1.3": "MD4",  # md4WithRSAEncryption
     "1.2.840.113549.1.1.2": "MD2",  # md2WithRSAEncryption
 }
+# Extensions a CSR may request, by the name OpenSSL prints (RFC 5280 4.2.1).
+_EXTENSION_NAMES = {
+    "2.5.29.14": "subject key identifier",
+    "2.5.29.15": "key usage",
+    "2.5.29.17": "subject alternative name",
+    "2.5.29.19": "basic constraints",
+    "2.5.29.37": "extended key usage",
+}
 # The key types reported by name: an RSA-PSS key (rsassaPss) reads as an RSA key in
 # cryptography, but CAs issue for rsaEncryption keys only (BR 6.1.5 / 7.1.3.1.1).
 RSA_PSS = "RSA-PSS"
@@ -476,8 +484,9 @@ def _subject_alt_names(
     except x509.DuplicateExtension as exc:
         logger.debug("CSR extensions: %r", exc)
         return [], [
-            f"The CSR requests the same extension ({exc.oid.dotted_string}) twice, which the "
-            "standard forbids and certificate authorities refuse: generate a new CSR."
+            f"The CSR requests the same extension "
+            f"({_EXTENSION_NAMES.get(exc.oid.dotted_string, exc.oid.dotted_string)}) twice, "
+            "which the standard forbids and certificate authorities refuse: generate a new CSR."
         ]
     except Exception as exc:
         logger.debug("CSR extensions not read: %r", exc)
@@ -567,6 +576,11 @@ def _key_problems(info: CsrInfo) -> list[str]:
         return [
             f"The CSR uses an EC key on the {curve_display_name(info.curve)} curve, which "
             f"certificate authorities do not accept: {fix}."
+        ]
+    if info.key_type == RSA_PSS:
+        return [
+            "The CSR uses an RSA-PSS key (rsassaPss), which certificate authorities do not "
+            f"accept (they need a plain RSA key, rsaEncryption): {fix}."
         ]
     return [
         f"The CSR uses a {info.key_type} key, which certificate authorities do not accept: {fix}."
