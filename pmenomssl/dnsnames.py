@@ -23,9 +23,12 @@ Rules and their sources:
   typed names keeps one answer everywhere.
 
 Start-up: `approver` must stay light, so nothing heavy is imported at module load. `idna` is
-imported only for names with an xn-- label or non-ASCII characters; the Public Suffix List is
-read only when a name is checked, and only the rules of that name's top-level domain are parsed
-(the whole list takes ~90 ms to parse, one top-level domain's rules a few).
+imported only for names with an xn-- label or non-ASCII characters. The Public Suffix List (the
+file the maintained `publicsuffixlist` package ships) is read only when a name is checked, and
+only the rules of that name's top-level domain are kept; the matching is the list's own
+published algorithm (`public_suffix`), because importing the package costs `approver` the
+typing module and parsing all ~10,000 rules ~90 ms. tests/ssl/test_dnsnames.py checks every
+rule of the list against the package's own answer.
 """
 
 from __future__ import annotations
@@ -33,12 +36,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import ipaddress
+import os
 import re
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see pmenomssl.records)
-if TYPE_CHECKING:
-    from publicsuffixlist import PublicSuffixList
-
+# The file inside the `publicsuffixlist` package that holds the list.
+PSL_FILE_NAME = "public_suffix_list.dat"
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63
 
@@ -113,12 +115,36 @@ def to_ascii(name: str) -> str:
 def registrable_domain(name: str) -> str | None:
     """The registrable domain of a valid name (one label below its public suffix), or None."""
     base = name[2:] if name.startswith("*.") else name
-    return _suffix_list(_tld(base)).privatesuffix(base)
+    suffix = public_suffix(base)
+    if suffix is None or suffix == base:
+        return None
+    return ".".join(base.split(".")[-(suffix.count(".") + 2) :])
 
 
 def is_public_suffix(name: str) -> bool:
-    """Whether `name` is itself on the Public Suffix List (co.uk, github.io, blogspot.com)."""
-    return _suffix_list(_tld(name)).is_public(name)
+    """Whether `name` is itself a public suffix (co.uk, github.io, blogspot.com)."""
+    return public_suffix(name) == name
+
+
+def public_suffix(name: str) -> str | None:
+    """The public suffix of a lower-case A-label name, or None when no rule covers its
+    top-level domain (such a name is not a public one).
+
+    The Public Suffix List's own algorithm (publicsuffix.org/list/, "Algorithm"): an exception
+    rule (!) wins; otherwise the matching rule with the most labels, a wildcard (*) matching
+    any one label.
+    """
+    labels = name.split(".")
+    rules = _rules(labels[-1])
+    for start in range(len(labels)):
+        if "!" + ".".join(labels[start:]) in rules:
+            return ".".join(labels[start + 1 :])
+    for start in range(len(labels)):
+        candidate = ".".join(labels[start:])
+        parent = ".".join(labels[start + 1 :])
+        if candidate in rules or (parent and "*." + parent in rules):
+            return candidate
+    return None
 
 
 # --- the checks ----------------------------------------------------------------------------
@@ -161,13 +187,13 @@ def _reason(raw: str) -> str | None:
             "is a single label, an internal host name: certificates are issued only for "
             "public domain names such as example.com"
         )
-    suffixes = _suffix_list(labels[-1])
-    if suffixes.publicsuffix(base) is None:
+    suffix = public_suffix(base)
+    if suffix is None:
         return (
             f"has the top-level domain .{labels[-1]}, which is not on the Public Suffix List: "
             "it is not a public domain name"
         )
-    if suffixes.is_public(base):
+    if suffix == base:
         if wildcard:
             return (
                 f"would cover every domain registered under the public suffix {base}, "
@@ -229,16 +255,15 @@ def _is_ip_address(name: str) -> bool:
     return True
 
 
-def _tld(name: str) -> str:
-    return name.rstrip(".").rsplit(".", 1)[-1]
-
-
 @functools.lru_cache(maxsize=32)
-def _suffix_list(tld: str) -> PublicSuffixList:
-    """The Public Suffix List's rules for one top-level domain (its own and everything below)."""
-    from publicsuffixlist import PSLFILE
-    from publicsuffixlist import PublicSuffixList as Psl
+def _rules(tld: str) -> frozenset[str]:
+    """The Public Suffix List's rules for one top-level domain, as A-labels.
 
+    The list is the one the `publicsuffixlist` package ships (kept current by its releases);
+    its file is found without importing the package, whose import costs `approver` the typing
+    module. The parent of a wildcard rule is a public suffix too (the list's linter requires
+    it to be listed; added here for the few that are not).
+    """
     endings = {tld}
     if tld.startswith("xn--"):  # the list writes internationalised rules as U-labels
         import idna
@@ -246,16 +271,26 @@ def _suffix_list(tld: str) -> PublicSuffixList:
         with contextlib.suppress(idna.IDNAError, UnicodeError):
             endings.add(idna.decode(tld))
     tails = tuple("." + e for e in endings)
-    with open(PSLFILE, encoding="utf-8") as source:
-        rules = [
-            _a_label_rule(line)
-            for line in source.read().splitlines()
-            if (line in endings or line.endswith(tails)) and not line.startswith("//")
-        ]
-    # accept_unknown=False: a top-level domain missing from the list is not a public one.
-    # accept_encoded_idn=False: rules are already A-labels (`_a_label_rule`), and encoding
-    # every rule again is what makes the package's own loading slow.
-    return Psl(rules, accept_unknown=False, accept_encoded_idn=False)
+    rules: set[str] = set()
+    with open(_list_file(), encoding="utf-8") as source:
+        for line in source.read().splitlines():
+            rule = line.split(" ", 1)[0].strip()
+            if not (rule in endings or rule.endswith(tails)) or rule.startswith("//"):
+                continue
+            rule = _a_label_rule(rule.lower())
+            rules.add(rule)
+            if rule.startswith("*."):
+                rules.add(rule[2:])
+    return frozenset(rules)
+
+
+def _list_file() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("publicsuffixlist")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the publicsuffixlist package is not installed (pip install .)")
+    return os.path.join(next(iter(spec.submodule_search_locations)), PSL_FILE_NAME)
 
 
 def _a_label_rule(rule: str) -> str:

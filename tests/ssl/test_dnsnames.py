@@ -129,3 +129,26 @@ def test_checking_a_name_does_not_load_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_public_suffix_matches_the_package_for_every_rule_of_the_list() -> None:
+    """The matching is ours (no typing import at approver start-up); the package that ships
+    the list is the oracle: for every rule, the suffix itself and names one and two labels
+    below it."""
+    from publicsuffixlist import PSLFILE, PublicSuffixList
+
+    oracle = PublicSuffixList(accept_unknown=False)
+    with open(PSLFILE, encoding="utf-8") as source:
+        rules = [
+            line.split(" ")[0] for line in source if line.strip() and not line.startswith("//")
+        ]
+    names = []
+    for rule in rules:
+        base = rule.strip().lstrip("!").replace("*", "wild").lower()
+        ascii_base = ".".join(
+            label if label.isascii() else label.encode("idna").decode() for label in base.split(".")
+        )
+        names += [ascii_base, "x." + ascii_base, "y.x." + ascii_base]
+    assert len(names) > 20000
+    mismatches = [n for n in names if dnsnames.public_suffix(n) != oracle.publicsuffix(n)]
+    assert mismatches == []
