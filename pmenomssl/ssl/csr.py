@@ -218,16 +218,9 @@ def validate_csr(pem: str | bytes, policy: CsrPolicy) -> CsrInfo:
     problems.extend(_key_problems(info))
     # Names no CA issues for are refused first, and alone: a client fixing them makes a new
     # CSR anyway, and comparing them with the order would only repeat them as "not ordered".
-    csr_names = dnsnames.name_problems(list(info.names))
-    order_names = [p for p in dnsnames.name_problems(ordered) if p not in csr_names]
-    if csr_names or order_names:
-        raise CsrError(
-            [
-                *problems,
-                *(f"{p}. Generate a new CSR for public domain names only." for p in csr_names),
-                *(f"The order's domain {p}. Correct the domain in the order." for p in order_names),
-            ]
-        )
+    refused = name_refusals(info.names, ordered)
+    if refused:
+        raise CsrError([*problems, *refused])
 
     main = ordered[0]
     partners = _free_partners(ordered) if policy.www_included else set()
@@ -309,6 +302,17 @@ def validate_csr(pem: str | bytes, policy: CsrPolicy) -> CsrInfo:
     if problems:
         raise CsrError(problems)
     return info
+
+
+def name_refusals(csr_names: Sequence[str], ordered: Sequence[str]) -> list[str]:
+    """Why names of the CSR or of the order are no public DNS names a CA issues for
+    (`pmenomssl.dnsnames`), each with the fix: one problem per name, none when all are fine."""
+    in_csr = dnsnames.name_problems(list(csr_names))
+    in_order = [p for p in dnsnames.name_problems(list(ordered)) if p not in in_csr]
+    return [
+        *(f"{p}. Generate a new CSR for public domain names only." for p in in_csr),
+        *(f"The order's domain {p}. Correct the domain in the order." for p in in_order),
+    ]
 
 
 def generate_key_and_csr(
