@@ -6,6 +6,7 @@ the CSR does not fit the order into one `CsrError`, each reason saying what to d
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import types
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
 
 from pmenomssl import dnsnames
 from pmenomssl.ssl import _der, _pem
@@ -471,12 +472,29 @@ def _signature_problems(csr: x509.CertificateSigningRequest) -> list[str]:
             "The CSR is signed with an algorithm certificate authorities do not accept: "
             "generate it again with SHA-256 and an RSA or EC key."
         ]
+    if not valid and csr.signature_algorithm_oid.dotted_string not in _known_signatures():
+        # cryptography answers "invalid" for an algorithm it does not know: not damage.
+        return [
+            f"The CSR is signed with an algorithm certificate authorities do not accept "
+            f"({csr.signature_algorithm_oid.dotted_string}): generate it again with SHA-256 "
+            "and an RSA or EC key."
+        ]
     if not valid:
         return [
             "The CSR's signature does not verify: it was changed or damaged after it was "
             "generated. Copy it again exactly as generated, or generate a new CSR."
         ]
     return []
+
+
+@functools.lru_cache(maxsize=1)
+def _known_signatures() -> frozenset[str]:
+    """The signature algorithms cryptography can verify (SignatureAlgorithmOID's members)."""
+    return frozenset(
+        value.dotted_string
+        for value in vars(SignatureAlgorithmOID).values()
+        if isinstance(value, x509.ObjectIdentifier)
+    )
 
 
 def _subject_alt_names(

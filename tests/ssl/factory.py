@@ -102,6 +102,8 @@ _SIGNATURE_ALGORITHMS = {
     "sha256": ("2a864886f70d01010b", hashes.SHA256()),
     "sha1": ("2a864886f70d010105", hashes.SHA1()),  # noqa: S303 (CSRs that must be refused)
     "md5": ("2a864886f70d010104", hashes.MD5()),  # noqa: S303 (CSRs that must be refused)
+    # 1.2.840.113549.1.1.99: no such algorithm (a signature nobody can verify).
+    "unknown": ("2a864886f70d010163", hashes.SHA256()),
 }
 
 

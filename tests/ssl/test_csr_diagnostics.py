@@ -50,6 +50,14 @@ def test_weak_signature_is_named_with_the_fix(
     assert "changed or damaged" not in problem
 
 
+def test_unknown_signature_algorithm_is_named_not_called_damaged(
+    rsa2048: rsa.RSAPrivateKey,
+) -> None:
+    plain = build_csr(rsa2048, "example.com", ["example.com"])
+    (problem,) = problems_of(resign_csr(plain, rsa2048, hash_name="unknown"), "example.com")
+    assert problem.startswith("The CSR is signed with an algorithm certificate authorities do")
+
+
 def test_the_same_csr_signed_with_sha256_is_accepted(rsa2048: rsa.RSAPrivateKey) -> None:
     pem = resign_csr(build_csr(rsa2048, "example.com", ["example.com"]), rsa2048)
     assert validate_csr(pem, CsrPolicy(domains=("example.com",))).names == ("example.com",)

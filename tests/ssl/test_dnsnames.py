@@ -50,6 +50,7 @@ REFUSED = {
     "bücher.de": "write an internationalised name in its xn-- form",
     "example.com.": "ends with a dot",
     "": "is empty",
+    " example.com": "has spaces around it",
 }
 ACCEPTED = [
     "example.com",
@@ -110,6 +111,12 @@ def test_approvers_are_never_offered_at_a_public_suffix(domain: str) -> None:
     for public in ("co.uk", "github.io", "kyiv.ua", "k12.ma.us", "ma.us", "blogspot.com", "ua"):
         assert public not in at, (domain, offered)
     assert all(not dnsnames.is_public_suffix(host) for host in at)
+
+
+def test_a_typed_u_label_domain_gets_xn_addresses_under_its_own_name() -> None:
+    ((name, addresses),) = approvers.per_domain("Bücher.de")
+    assert name == "Bücher.de"  # as BILLmanager sent it, so that it finds its answer
+    assert addresses[0] == "admin@xn--bcher-kva.de" and len(addresses) == 5
 
 
 def test_unknown_names_give_no_approver_addresses() -> None:
