@@ -553,9 +553,10 @@ class BillingGateway:
     BULK_CHUNK = 1000
 
     def module_item_expiredates(
-        self, module_id: int, *, itemtype: str | None = None
+        self, module_id: int, *, itemtype: str | None = None, skip_status: int | None = None
     ) -> dict[int, date | None]:
-        """item id -> expiredate of every item of a processing module (optionally one type)."""
+        """item id -> expiredate of every item of a processing module (optionally one type;
+        without the items whose status is `skip_status`)."""
         sql = (
             "SELECT i.id, i.expiredate FROM item i"
             " LEFT JOIN pricelist p ON p.id = i.pricelist"
@@ -566,6 +567,9 @@ class BillingGateway:
         if itemtype is not None:
             sql += " AND it.intname = %s"
             args.append(itemtype)
+        if skip_status is not None:
+            sql += " AND i.status <> %s"
+            args.append(skip_status)
         rows = self._query(sql + " ORDER BY i.id", *args)
         return {int(r["id"]): _as_date(r["expiredate"]) for r in rows}
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmenomssl import config, log
+from pmenomssl import config, log, urls
 from pmenomssl.cli.common import (
     UsageError,
     add_password_options,
@@ -110,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
     log.register_secret(values.get("password"))
     form = settings_form(values.items())
     url = (values.get("url") or "").strip() or "the live URL"
+    if urls.credentials_in_url(url):  # check_connection refuses it; never shown meanwhile
+        url = "a URL not shown (it holds a password)"
     return _check(form, url, values.get("username", ""), where, values.get("sourceip", ""))
 
 

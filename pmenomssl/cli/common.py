@@ -155,11 +155,18 @@ def read_password(path: str | None, *, env: str, prompt: str) -> str:
     """The password from FILE, else the variable `env`, else a prompt on a terminal
     (UsageError when there is none); registered as a secret."""
     if path:
+        from pmenomssl.cli import files
+
         try:
-            with open(path, encoding="utf-8") as handle:
-                password = handle.read().rstrip("\r\n")
+            with open(path, "rb") as handle:
+                data = files.read_small(handle, path, files.MAX_PASSWORD_BYTES, "a password")
+            password = data.decode("utf-8").rstrip("\r\n")
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except (files.FileRefused, UnicodeDecodeError) as exc:
+            # The message never quotes the content: it may be a password.
+            reason = str(exc) if isinstance(exc, files.FileRefused) else "it is not UTF-8 text"
+            raise UsageError(f"cannot use {path} as a password file: {reason}") from None
     elif os.environ.get(env):
         password = os.environ[env]
     elif sys.stdin.isatty():

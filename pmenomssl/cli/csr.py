@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pmenomssl.cli import files
 from pmenomssl.ssl.csr import (
     KEY_TYPES,
     CsrInfo,
@@ -176,13 +177,18 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    # Bytes, bounded: a DER CSR is read as it is, and a wrong path (/dev/zero, a disk image)
+    # is refused instead of read without end.
     try:
         if args.check == STDIO:
-            text = sys.stdin.read()
+            text = files.read_small(sys.stdin.buffer, STDIO, files.MAX_CSR_BYTES, "a CSR")
         else:
-            text = Path(args.check).read_text(encoding="utf-8", errors="replace")
+            with open(args.check, "rb") as handle:
+                text = files.read_small(handle, args.check, files.MAX_CSR_BYTES, "a CSR")
     except OSError as exc:
         return _usage(f"cannot read {args.check}: {exc.strerror or exc}")
+    except files.FileRefused as exc:
+        return _usage(str(exc))
     try:
         domains = tuple(d for value in args.domain for d in value.split(",") if d.strip())
         if not domains:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from pmenomssl import config, log
+from pmenomssl.cli import files
 from pmenomssl.cli.common import error, paragraph, positive_int
 from pmenomssl.operator.progress import Progress
 
@@ -67,10 +67,14 @@ def run(args: argparse.Namespace) -> int:
             "PMENOMSSL_MGR_ROOT (or PMENOMSSL_LOG) to where the module logs",
         )
     with handle:
-        size = os.fstat(handle.fileno()).st_size
+        try:
+            size = files.check_kind(str(path), handle.fileno())
+        except files.FileRefused as exc:
+            return error("logs", str(exc))
         with Progress(f"reading {path}", enabled=None if size >= PROGRESS_BYTES else False):
-            lines = (line.rstrip("\n") for line in handle)
-            found = item_lines(lines, args.item)
+            # Only as far as the file reached when opened, each line bounded: --file /dev/zero
+            # or a log still being written never makes this grow without end.
+            found = item_lines(files.bounded_lines(handle, size), args.item)
             if args.tail:
                 selected: list[str] | deque[str] = deque(found, maxlen=args.tail)
             else:

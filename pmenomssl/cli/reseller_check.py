@@ -12,6 +12,7 @@ import argparse
 import logging
 from typing import TYPE_CHECKING
 
+from pmenomssl import urls
 from pmenomssl.cli.common import (
     UsageError,
     operator_context,
@@ -114,6 +115,8 @@ def _check(source: Source) -> int:
     doc = _document(source)
     ctx = operator_context("check_connection", document=doc, module=source.module_id)
     url = source.connection.url
+    if urls.credentials_in_url(url):  # check_connection refuses it; never shown meanwhile
+        url = "a URL not shown (it holds a password)"
     with Progress(f"asking the upstream BILLmanager at {url}"):
         try:
             handler_command("check_connection")(ctx)

@@ -111,11 +111,7 @@ def run(args: argparse.Namespace) -> int:
             print(wrapped(result.error, f"module {result.module_id}: FAILED: "))
             status = 1
             continue
-        print(
-            f"module {result.module_id}: {result.items} certificates, {result.listed} listed "
-            f"by ENOM, {len(result.changed)} changed and synced, {len(result.failed)} failed "
-            f"({result.seconds:.1f} s)"
-        )
+        print(result.summary())
         for item_id, problem in sorted(result.failed.items()):
             print(wrapped(problem, f"  item {item_id}: ", "    "))
             status = 1

@@ -352,7 +352,7 @@ class Demo:
         doc = self.module(
             "--command", "approver", "--module", str(self.module_id), "--domain", self.domain
         ).document()
-        addresses = [a.text or "" for a in doc.iterfind("approver")]
+        addresses = [a.text or "" for a in doc.iterfind("domain/approver")]
         if not addresses:
             raise DemoFailed("approver returned no address", etree.tostring(doc).decode())
         chosen = f"admin@{self.domain.split('.', 1)[-1]}"

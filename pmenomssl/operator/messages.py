@@ -269,6 +269,10 @@ ERRORS: Mapping[str, Text] = {
         "ru": "Адрес или способ подтверждения домена не указан или не принимается ENOM.",
         "en": "The domain approval address or method is missing or not accepted by ENOM.",
     },
+    "invalid_domain": {
+        "ru": "Имя не является публичным доменным именем, для которого выдают сертификаты.",
+        "en": "The name is not a public domain name that certificates are issued for.",
+    },
     "invalid_connection": {
         "ru": (
             "Настройки подключения к ENOM неполны или неверны: заполните URL API, логин и "

@@ -20,6 +20,7 @@ TEXT = frozenset(
         "domain", "password", "emails", "tld", "searchstring",
     }
 )  # fmt: skip
+MAX_ID = 2**63 - 1  # a signed BIGINT, the widest id column in BILLmanager's database
 SHORT = {"c": "command", "i": "item", "m": "module", "t": "itemtype", "l": "lang", "a": "addon"}
 
 
@@ -66,6 +67,7 @@ class Invocation:
 def parse(argv: list[str]) -> Invocation:
     """Parse `--name value` / `--name=value` / `-x value`; unknown options are kept aside."""
     result = Invocation()
+    given: dict[str, str] = {}
     index = 0
     while index < len(argv):
         token = argv[index]
@@ -87,6 +89,15 @@ def parse(argv: list[str]) -> Invocation:
             else:
                 result.unknown.append(token)
                 continue
+        if (name in NUMERIC or name in TEXT) and name in given:
+            # Which one BILLmanager meant cannot be known: refuse rather than pick one.
+            raise ProtocolError(
+                f"Option --{name} is given twice ({given[name][:40]!r} and {inline[:40]!r}): "
+                "BILLmanager passes each option once; check the command line.",
+                obj=name,
+                value=inline[:40],
+            )
+        given[name] = inline
         if name in NUMERIC:
             setattr(result, name, _number(name, inline))
         elif name in TEXT:
@@ -118,11 +129,14 @@ def _looks_like_option(token: str) -> bool:
 
 
 def _number(name: str, text: str) -> int:
-    if not text.strip().isdigit():
+    # ASCII digits only: str.isdigit() and int() also take other scripts' digits ("١٢" is 12),
+    # which BILLmanager never sends. The bound is BILLmanager's widest id column (BIGINT).
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_ID:
         raise ProtocolError(
-            f"Option --{name} must be a number, got {text[:40]!r}. BILLmanager passes ids as "
-            f"numbers; check the command line.",
+            f"Option --{name} must be a number from 0 to {MAX_ID} in ASCII digits, got "
+            f"{text[:40]!r}. BILLmanager passes ids as such numbers; check the command line.",
             obj=name,
             value=text[:40],
         )
-    return int(text)
+    return int(digits)

@@ -13,6 +13,8 @@ from pmenomssl.records import record
 class CommandSpec:
     requires: str | None = None  # "item" or "module": the option the command cannot run without
     reads_stdin: bool = False
+    # False: stdin is drained but never parsed (whatever arrives there cannot fail the command).
+    stdin_is_xml: bool = True
     skipped_by_do_nothing: bool = False
     default_max_tries: int = 10
 
@@ -47,7 +49,8 @@ COMMANDS: dict[str, CommandSpec] = {
     "get_server_config": _MODULE,
     "import": _MODULE,
     "import_pricelist": _MODULE,
-    "approver": CommandSpec(requires="module", reads_stdin=True),
+    # ISP's TheSSLStore sample reads a raw PEM CSR from approver's stdin: never parse it.
+    "approver": CommandSpec(requires="module", reads_stdin=True, stdin_is_xml=False),
     "getbalance": CommandSpec(),
     "check_connection": _DOCUMENT,
     "tune_connection": _DOCUMENT,

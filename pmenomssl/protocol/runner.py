@@ -128,7 +128,7 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
         return None
     if command_spec.reads_stdin:
         data = _read_stdin(stdin)
-        if data.strip():
+        if data.strip() and command_spec.stdin_is_xml:
             from pmenomssl.protocol.xmldoc import parse_document
 
             context.document = parse_document(data, command)

@@ -6,6 +6,8 @@ the CSR does not fit the order into one `CsrError`, each reason saying what to d
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import types
 import unicodedata
@@ -15,10 +17,13 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
 
-from pmenomssl.ssl import _pem
+from pmenomssl import dnsnames
+from pmenomssl.ssl import _der, _pem
 from pmenomssl.ssl.errors import CsrError
+
+logger = logging.getLogger(__name__)
 
 CSR_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
 MIN_RSA_BITS = 2048
@@ -45,9 +50,29 @@ _FIELD_LABELS = {
     "C": "country",
     "emailAddress": "e-mail address",
 }
-_HOSTNAME = re.compile(
-    r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
-)
+# Signature algorithms whose hash CAs refuse (CA/B Forum Baseline Requirements 7.1.3.2: SHA-256
+# or stronger), by the name a person knows. cryptography cannot verify these signatures, so
+# without this table such a CSR would read as "changed or damaged".
+WEAK_SIGNATURES = {
+    "1.2.840.113549.1.1.5": "SHA-1",  # sha1WithRSAEncryption
+    "1.3.14.3.2.29": "SHA-1",  # sha1WithRSASignature (OIW)
+    "1.2.840.10045.4.1": "SHA-1",  # ecdsa-with-SHA1
+    "1.2.840.10040.4.3": "SHA-1",  # dsa-with-sha1
+    "1.2.840.113549.1.1.4": "MD5",  # md5WithRSAEncryption
+    "1.2.840.113549.1.1.3": "MD4",  # md4WithRSAEncryption
+    "1.2.840.113549.1.1.2": "MD2",  # md2WithRSAEncryption
+}
+# Extensions a CSR may request, by the name OpenSSL prints (RFC 5280 4.2.1).
+_EXTENSION_NAMES = {
+    "2.5.29.14": "subject key identifier",
+    "2.5.29.15": "key usage",
+    "2.5.29.17": "subject alternative name",
+    "2.5.29.19": "basic constraints",
+    "2.5.29.37": "extended key usage",
+}
+# The key types reported by name: an RSA-PSS key (rsassaPss) reads as an RSA key in
+# cryptography, but CAs issue for rsaEncryption keys only (BR 6.1.5 / 7.1.3.1.1).
+RSA_PSS = "RSA-PSS"
 _PASTE_HINT = (
     "paste the whole CSR, from -----BEGIN CERTIFICATE REQUEST----- "
     "to -----END CERTIFICATE REQUEST----- inclusive"
@@ -84,38 +109,65 @@ class CsrPolicy:
     www_included: bool = False
 
 
-def parse_csr(pem: str) -> CsrInfo:
-    """Read a PEM CSR and check its signature; raise `CsrError` when that is not possible.
+def parse_csr(pem: str | bytes) -> CsrInfo:
+    """Read a CSR and check its signature; raise `CsrError` when that is not possible.
 
-    Accepts `BEGIN CERTIFICATE REQUEST` and `BEGIN NEW CERTIFICATE REQUEST`, CRLF line ends,
-    indentation and surrounding text. The error never quotes the input (it may be a private key).
+    Accepts PEM (`BEGIN CERTIFICATE REQUEST` and `BEGIN NEW CERTIFICATE REQUEST`, CRLF line
+    ends, indentation and surrounding text), DER bytes, and DER as bare base64; the CSR is
+    returned as standard PEM. The error never quotes the input (it may be a private key), and
+    names causes, never the library's exception names.
     """
     der = _csr_der(pem)
     try:
         csr = x509.load_der_x509_csr(der)
-        signature_valid = csr.is_signature_valid
+    except x509.InvalidVersion as exc:
+        logger.debug("CSR not loaded: %r", exc)
+        raise CsrError(
+            "The CSR declares a PKCS#10 version other than 1, the only one there is: it was "
+            "not made by a standard tool. Generate a new CSR (openssl req -new, or the "
+            "panel's CSR generator)."
+        ) from exc
+    except Exception as exc:  # any parse failure of the DER means a damaged CSR
+        logger.debug("CSR not loaded: %r", exc)
+        raise CsrError(
+            "The CSR is damaged or is not a valid PKCS#10 certificate request: copy it again "
+            "unchanged, or generate a new CSR."
+        ) from exc
+    problems = _signature_problems(csr)
+    try:
         public_key = csr.public_key()
+    except Exception as exc:  # a key algorithm the library does not know: no CA knows it either
+        logger.debug("CSR public key not read: %r", exc)
+        raise CsrError(
+            [
+                *problems,
+                "The CSR's public key is of a kind certificate authorities do not accept: "
+                "generate a new private key (RSA 2048 bits or more, or EC P-256/P-384) and a "
+                "new CSR.",
+            ]
+        ) from exc
+    try:
         subject_attributes = tuple(
             (_short_name(attr.oid, attr.rfc4514_attribute_name), _text(attr.value))
             for attr in csr.subject
         )
-        try:
-            san_ext = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
-            general_names: list[x509.GeneralName] = list(san_ext.value)
-        except x509.ExtensionNotFound:
-            general_names = []
-        normalised_pem = csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
-    except Exception as exc:  # any parse failure of the DER means a damaged CSR
+    except Exception as exc:
+        logger.debug("CSR subject not read: %r", exc)
         raise CsrError(
-            "The CSR is damaged or is not a valid PKCS#10 certificate request "
-            f"({type(exc).__name__}): copy it again unchanged, or generate a new CSR."
+            [
+                *problems,
+                "The CSR's subject (its common name and organisation fields) cannot be read: "
+                "it is not encoded as the standard requires. Generate a new CSR.",
+            ]
         ) from exc
-    if not signature_valid:
-        raise CsrError(
-            "The CSR's signature does not verify: it was changed or damaged after it was "
-            "generated. Copy it again exactly as generated, or generate a new CSR."
-        )
+    general_names, extension_problems = _subject_alt_names(csr)
+    problems.extend(extension_problems)
+    if problems:
+        raise CsrError(problems)
+    normalised_pem = csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
     key_type, key_size, curve = _describe_key(public_key)
+    if key_type == "RSA" and _key_algorithm(csr) == _der.RSASSA_PSS:
+        key_type = RSA_PSS
     common_names = [value for name, value in subject_attributes if name == "CN"]
     sans: list[str] = []
     other_sans: list[str] = []
@@ -150,10 +202,11 @@ def parse_csr(pem: str) -> CsrInfo:
     )
 
 
-def validate_csr(pem: str, policy: CsrPolicy) -> CsrInfo:
+def validate_csr(pem: str | bytes, policy: CsrPolicy) -> CsrInfo:
     """Parse the CSR and check it fits the order; raise one `CsrError` listing every problem.
 
-    Checks: readable, signature valid, RSA >= 2048 or EC P-256/P-384, common name = the main
+    Checks: readable, signature valid, RSA >= 2048 or EC P-256/P-384, every name (the CSR's and
+    the order's) a public DNS name a CA issues for (`pmenomssl.dnsnames`), common name = the main
     (first) ordered domain, every ordered domain present and nothing unordered (the www./apex
     partner is tolerated when `policy.www_included`), wildcards only when allowed, at most
     `policy.max_names` names, and an ASCII-only subject when `policy.ascii_only_subject`.
@@ -164,6 +217,11 @@ def validate_csr(pem: str, policy: CsrPolicy) -> CsrInfo:
     info = parse_csr(pem)
     problems: list[str] = []
     problems.extend(_key_problems(info))
+    # Names no CA issues for are refused first, and alone: a client fixing them makes a new
+    # CSR anyway, and comparing them with the order would only repeat them as "not ordered".
+    refused = name_refusals(info.names, ordered)
+    if refused:
+        raise CsrError([*problems, *refused])
 
     main = ordered[0]
     partners = _free_partners(ordered) if policy.www_included else set()
@@ -191,17 +249,9 @@ def validate_csr(pem: str, policy: CsrPolicy) -> CsrInfo:
             )
     cn_reported = not cn_ok
 
-    bad_wildcards = [n for n in info.names if "*" in n]
-    if policy.wildcard_allowed:
-        malformed = [n for n in bad_wildcards if not _is_wildcard(n)]
-        if malformed:
-            problems.append(
-                f"{_they(malformed, 'The CSR name')} {_list(malformed)} "
-                f"{_is_are(malformed)} not a valid wildcard: a wildcard name is '*.' followed by "
-                "a domain, such as *.example.com. Generate a new CSR."
-            )
-        bad_wildcards = malformed
-    elif bad_wildcards:
+    # A wildcard in the wrong place was refused above with the other names (dnsnames).
+    bad_wildcards = [] if policy.wildcard_allowed else [n for n in info.names if "*" in n]
+    if bad_wildcards:
         plain = _list([n.lstrip("*.") for n in bad_wildcards])
         problems.append(
             f"The CSR contains the wildcard name{_s(bad_wildcards)} {_list(bad_wildcards)}, "
@@ -253,6 +303,17 @@ def validate_csr(pem: str, policy: CsrPolicy) -> CsrInfo:
     if problems:
         raise CsrError(problems)
     return info
+
+
+def name_refusals(csr_names: Sequence[str], ordered: Sequence[str]) -> list[str]:
+    """Why names of the CSR or of the order are no public DNS names a CA issues for
+    (`pmenomssl.dnsnames`), each with the fix: one problem per name, none when all are fine."""
+    in_csr = dnsnames.name_problems(list(csr_names))
+    in_order = [p for p in dnsnames.name_problems(list(ordered)) if p not in in_csr]
+    return [
+        *(f"{p}. Generate a new CSR for public domain names only." for p in in_csr),
+        *(f"The order's domain {p}. Correct the domain in the order." for p in in_order),
+    ]
 
 
 def generate_key_and_csr(
@@ -348,8 +409,18 @@ def curve_display_name(curve: str | None) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _csr_der(text: str) -> bytes:
+def _csr_der(data: str | bytes) -> bytes:
+    if isinstance(data, bytes):
+        if data[:1] == bytes([_der.SEQUENCE]):  # DER, as Windows and Java tools save it
+            return data
+        text = data.decode("utf-8", errors="replace")
+    else:
+        text = data
     blocks = _pem.find_blocks(text)
+    if not blocks and not _pem.begin_labels(text):
+        bare = _pem.decode("".join(text.split()))
+        if bare and _loads(bare):  # base64 DER without PEM lines
+            return bare
     csr_blocks = [b for b in blocks if b.label in CSR_LABELS]
     if len(csr_blocks) > 1:
         raise CsrError(
@@ -384,6 +455,95 @@ def _csr_der(text: str) -> bytes:
             "Copy it again unchanged, or generate a new CSR."
         )
     return der
+
+
+def _signature_problems(csr: x509.CertificateSigningRequest) -> list[str]:
+    weak = WEAK_SIGNATURES.get(csr.signature_algorithm_oid.dotted_string)
+    if weak is not None:
+        return [
+            f"The CSR is signed with {weak}, which certificate authorities refuse: generate it "
+            "again with SHA-256 (openssl req -new -sha256, or the panel's CSR generator)."
+        ]
+    try:
+        valid = csr.is_signature_valid
+    except Exception as exc:  # an algorithm the library cannot verify
+        logger.debug("CSR signature not checked: %r", exc)
+        return [
+            "The CSR is signed with an algorithm certificate authorities do not accept: "
+            "generate it again with SHA-256 and an RSA or EC key."
+        ]
+    if not valid and csr.signature_algorithm_oid.dotted_string not in _known_signatures():
+        # cryptography answers "invalid" for an algorithm it does not know: not damage.
+        return [
+            f"The CSR is signed with an algorithm certificate authorities do not accept "
+            f"({csr.signature_algorithm_oid.dotted_string}): generate it again with SHA-256 "
+            "and an RSA or EC key."
+        ]
+    if not valid:
+        return [
+            "The CSR's signature does not verify: it was changed or damaged after it was "
+            "generated. Copy it again exactly as generated, or generate a new CSR."
+        ]
+    return []
+
+
+@functools.lru_cache(maxsize=1)
+def _known_signatures() -> frozenset[str]:
+    """The signature algorithms cryptography can verify (SignatureAlgorithmOID's members)."""
+    return frozenset(
+        value.dotted_string
+        for value in vars(SignatureAlgorithmOID).values()
+        if isinstance(value, x509.ObjectIdentifier)
+    )
+
+
+def _subject_alt_names(
+    csr: x509.CertificateSigningRequest,
+) -> tuple[list[x509.GeneralName], list[str]]:
+    """The subjectAltName entries, and why the requested extensions cannot be used, if so."""
+    try:
+        extensions = csr.extensions
+    except x509.DuplicateExtension as exc:
+        logger.debug("CSR extensions: %r", exc)
+        return [], [
+            f"The CSR requests the same extension "
+            f"({_EXTENSION_NAMES.get(exc.oid.dotted_string, exc.oid.dotted_string)}) twice, "
+            "which the standard forbids and certificate authorities refuse: generate a new CSR."
+        ]
+    except Exception as exc:
+        logger.debug("CSR extensions not read: %r", exc)
+        try:
+            counts = _der.extension_requests(csr.tbs_certrequest_bytes)
+        except _der.DerError:
+            counts = [-1]
+        # An extensionRequest with no value at all (OpenSSL reads it as "no extensions").
+        if counts and all(count == 0 for count in counts):
+            return [], []
+        return [], [
+            "The CSR's requested extensions (such as its subject alternative names) are not "
+            "encoded as the standard (DER) requires, so the names in them cannot be read "
+            "reliably: generate a new CSR (openssl req -new, or the panel's CSR generator)."
+        ]
+    try:
+        san = extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return [], []
+    return list(san.value), []
+
+
+def _key_algorithm(csr: x509.CertificateSigningRequest) -> bytes:
+    try:
+        return _der.key_algorithm(csr.tbs_certrequest_bytes)
+    except _der.DerError:
+        return b""
+
+
+def _loads(der: bytes) -> bool:
+    try:
+        x509.load_der_x509_csr(der)
+    except Exception:  # not a whole CSR: the caller reports the text as not PEM
+        return False
+    return True
 
 
 def _describe_key(public_key: object) -> tuple[str, int, str | None]:
@@ -439,6 +599,11 @@ def _key_problems(info: CsrInfo) -> list[str]:
             f"The CSR uses an EC key on the {curve_display_name(info.curve)} curve, which "
             f"certificate authorities do not accept: {fix}."
         ]
+    if info.key_type == RSA_PSS:
+        return [
+            "The CSR uses an RSA-PSS key (rsassaPss), which certificate authorities do not "
+            f"accept (they need a plain RSA key, rsaEncryption): {fix}."
+        ]
     return [
         f"The CSR uses a {info.key_type} key, which certificate authorities do not accept: {fix}."
     ]
@@ -476,14 +641,11 @@ def _free_partners(ordered: list[str]) -> set[str]:
     return {p for p in partners if p is not None and p not in ordered}
 
 
-def _is_wildcard(name: str) -> bool:
-    return name.startswith("*.") and "*" not in name[2:] and "." in name[2:]
-
-
 def _checked_hostname(name: str, what: str) -> str:
-    normalised = normalise_domain(name)
-    if len(normalised) > 253 or not _HOSTNAME.fullmatch(normalised):
-        raise ValueError(f"the {what} {name!r} is not a valid domain name")
+    normalised = dnsnames.to_ascii(name)
+    problem = dnsnames.name_problem(normalised)
+    if problem is not None:
+        raise ValueError(f"the {what} {problem}")
     return normalised
 
 

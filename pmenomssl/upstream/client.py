@@ -52,6 +52,7 @@ from pmenomssl.upstream.models import (
     UpstreamService,
 )
 from pmenomssl.upstream.numbers import parse_int, parse_money
+from pmenomssl.urls import CREDENTIALS_IN_URL, credentials_in_url
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ def normalise_url(url: str) -> str:
     `https://h/manager/billmgr` stays). Plain http only to a loopback host: the password would
     travel in clear."""
     text = url.strip()
+    if credentials_in_url(text):  # first: every message below quotes the URL
+        raise UpstreamBadUrl(CREDENTIALS_IN_URL)
     try:
         parsed = urlsplit(text)
         host = parsed.hostname or ""
@@ -101,12 +104,6 @@ def normalise_url(url: str) -> str:
     scheme = parsed.scheme.lower()
     if scheme not in ("http", "https") or not host or any(ch.isspace() for ch in text):
         raise UpstreamBadUrl(f"{text!r} is not a full https:// URL with a host name")
-    if parsed.username is not None or parsed.password is not None:
-        # The URL itself is not quoted: it holds a password.
-        raise UpstreamBadUrl(
-            "the URL contains a user name or password; enter those in the module's username "
-            "and password fields instead"
-        )
     if scheme == "http" and not is_loopback(host):
         raise UpstreamBadUrl(f"{text!r} uses plain http to a host that is not loopback")
     path = parsed.path.rstrip("/")

@@ -48,3 +48,18 @@ def test_active_certificate_without_a_file_upstream_stays_enrolled(reseller: Res
     reseller.ok("open", item)
     assert reseller.params(item)["service_status"] == "5"
     assert len(reseller.upstream.orders) == 1
+
+
+def test_certificate_for_a_name_no_ca_issues_for_is_not_ordered(reseller: Reseller) -> None:
+    """The upstream charges before its CA refuses `localhost`: refused first, nothing ordered."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.ssl.factory import build_csr
+
+    item = reseller.item("certificate", domain="fine.example.com")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    reseller.standin.set_certificate(item, csr=build_csr(key, "localhost", ["localhost"]))
+    error = reseller.fails("open", item)
+    assert error.get("type") == "invalid_csr"
+    assert "localhost is an internal name" in (error.findtext("param[@name='desc']") or "")
+    assert reseller.upstream.services("certificate") == []

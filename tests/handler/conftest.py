@@ -82,12 +82,13 @@ class World:
         if sans:
             values["altname"] = " ".join(sans)
         values.update(params or {})
-        key, request = csr_for(domain, sans, org)
+        # A given CSR may name what the module's generator refuses (1.2.3.4, localhost, ...).
+        key, request = csr_for(domain, sans, org) if csr is None else ("", csr)
         return self.standin.add_item(
             self.module,
             template,
             params=values,
-            csr=csr if csr is not None else request,
+            csr=request,
             pkey=key,
             period=period,
             **item,

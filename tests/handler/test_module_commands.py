@@ -8,6 +8,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import pytest
 from lxml import etree
 
 from pmenomssl.handlers.enomssl import products
@@ -101,22 +102,73 @@ def test_features_and_approver_import_no_heavy_libraries(world: World) -> None:
         assert output.startswith("<?xml") or output.startswith("<doc")
 
 
-def test_approver_lists_constructed_addresses_up_to_the_registrable_domain(world: World) -> None:
+def test_approver_answers_per_domain_up_to_the_registrable_domain(world: World) -> None:
+    """One <domain name="D"> per comma-separated name, as ISP's GlobalSign module answers."""
     out = world.ok("approver", None, "--module", "1", "--domain", "www.shop.example.co.uk,*.b.org")
     doc = etree.fromstring(out)
-    found = [e.text for e in doc.iterfind("approver")]
-    assert found[:5] == [
+    domains = doc.findall("domain")
+    assert [d.get("name") for d in domains] == ["www.shop.example.co.uk", "*.b.org"]
+    assert [child.tag for child in doc] == ["domain", "domain"]  # nothing flat any more
+    first = [e.text for e in domains[0].iterfind("approver")]
+    assert first[:5] == [
         "admin@www.shop.example.co.uk",
         "administrator@www.shop.example.co.uk",
         "hostmaster@www.shop.example.co.uk",
         "postmaster@www.shop.example.co.uk",
         "webmaster@www.shop.example.co.uk",
     ]
-    assert "admin@shop.example.co.uk" in found and "webmaster@example.co.uk" in found
-    assert not any(a.endswith("@co.uk") for a in found)
-    assert "admin@b.org" in found and len(found) == 20
+    assert "admin@shop.example.co.uk" in first and "webmaster@example.co.uk" in first
+    assert len(first) == 15  # three levels down to example.co.uk, never co.uk
+    assert not any(a.endswith("@co.uk") for a in first)
+    second = [e.text for e in domains[1].iterfind("approver")]
+    assert second == [
+        "admin@b.org",
+        "administrator@b.org",
+        "hostmaster@b.org",
+        "postmaster@b.org",
+        "webmaster@b.org",
+    ]
     assert world.standin.journal() == []  # no database, no mgrctl
     assert sum(world.sandbox.calls.values()) == 0
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        b"",
+        b"-----BEGIN CERTIFICATE REQUEST-----\nMIIBVDCB/gIBADBa\n"
+        b"-----END CERTIFICATE REQUEST-----\n",
+        b"<doc><unclosed>",
+        bytes(range(256)),
+    ],
+    ids=["empty", "raw PEM CSR", "broken XML", "binary"],
+)
+def test_approver_never_fails_on_what_arrives_on_stdin(world: World, stdin: bytes) -> None:
+    """ISP's TheSSLStore sample passes a raw PEM CSR on stdin: approver does not parse it."""
+    out = world.ok("approver", None, "--module", "1", "--domain", "example.com", stdin=stdin)
+    doc = etree.fromstring(out)
+    assert doc.find("domain").get("name") == "example.com"  # type: ignore[union-attr]
+    assert "admin@example.com" in [e.text for e in doc.iterfind("domain/approver")]
+
+
+@pytest.mark.parametrize(
+    ("domain", "reason"),
+    [
+        ("1.2.3.4", "1.2.3.4 is an IP address"),
+        ("localhost", "localhost is an internal name"),
+        ("", "No domain was given"),
+        (",", "No domain was given"),
+        ("example.com.", "example.com. ends with a dot"),
+        ("example.com,co.uk", "co.uk is a public suffix"),
+    ],
+)
+def test_approver_says_why_it_has_no_address(world: World, domain: str, reason: str) -> None:
+    result = world.run("approver", None, "--module", "1", "--domain", domain)
+    assert result.returncode == 1, result.stdout
+    error = etree.fromstring(result.stdout).find("error")
+    assert error is not None and error.get("type") == "invalid_domain"
+    assert reason in desc(error), desc(error)
+    assert b"Traceback" not in result.stdout + result.stderr
 
 
 def test_usercreate_returns_the_form_with_the_signup_link(world: World) -> None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timezone
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from lxml import etree
 
 from pmenomssl.ssl import csr_matches_certificate, parse_certificate
 from tests.handler.conftest import World, csr_for, desc
+from tests.ssl.factory import build_csr
 
 
 def test_dv_order_is_bought_submitted_issued_and_saved(world: World) -> None:
@@ -154,3 +160,42 @@ def test_an_empty_crypted_password_is_reported_as_empty(world: World) -> None:
     assert error.get("type") == "invalid_connection"
     assert "password" in desc(error) and "empty" in desc(error)
     assert sum(world.sandbox.calls.values()) == 0
+
+
+@functools.cache
+def _raw_csr(common_name: str) -> str:
+    """A CSR for any name, even one the module's own generator refuses (built with cryptography)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return build_csr(key, common_name, [common_name])
+
+
+@pytest.mark.parametrize(
+    ("template", "name", "reason"),
+    [
+        ("rapidssl", "1.2.3.4", "1.2.3.4 is an IP address"),
+        ("rapidssl", "under_score.example.com", "contains an underscore"),
+        ("rapidssl", "localhost", "localhost is an internal name"),
+        ("rapidsslwildcard", "*.co.uk", "*.co.uk would cover every domain registered under"),
+        ("rapidssl", "server.local", "is an internal name"),
+    ],
+)
+def test_names_no_ca_issues_for_buy_nothing(
+    world: World, template: str, name: str, reason: str
+) -> None:
+    """Through the real executable: refused before PurchaseServices, ENOM records 0 purchases."""
+    # DNS validation: nothing else in the order stands in the way of the purchase, so without
+    # the name check this order would be bought (try it: the purchase count then fails).
+    # (A wildcard cannot be validated by DNS through ENOM: e-mail at the bare name then.)
+    dns = {"approver_method": "auth_dnstxt"}
+    wildcard = name.startswith("*.")
+    approver = "admin@" + name[2:] if wildcard else ""
+    item = world.order(
+        template, name, csr=_raw_csr(name), approver=approver, params=None if wildcard else dns
+    )
+    result = world.run("open", item)
+    assert world.sandbox.calls.get("PurchaseServices", 0) == 0
+    assert world.sandbox.purchases == []
+    assert result.returncode == 1, result.stdout
+    error = etree.fromstring(result.stdout).find("error")
+    assert error is not None and error.get("type") == "invalid_csr", result.stdout
+    assert reason in desc(error), desc(error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
 from lxml import etree
 
 from tests.protocol.conftest import ModuleRunner
@@ -59,6 +60,29 @@ def test_non_numeric_item_is_refused(test_module: ModuleRunner) -> None:
     error = error_of(result.stdout)
     assert error.get("type") == "protocol_error"
     assert error.get("object") == "item"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--item", "99999999999999999999999999"], "from 0 to 9223372036854775807"),
+        (["--item", "\u0661\u0662"], "in ASCII digits"),  # Arabic-Indic 12
+        (["--item", "\uff11\uff12"], "in ASCII digits"),  # full-width 12
+        (["--item", "1", "--item", "2"], "--item is given twice ('1' and '2')"),
+        (["--item=1", "--item", "1"], "--item is given twice"),
+        (["--item", "1", "--module", "3", "--module", "4"], "--module is given twice"),
+    ],
+    ids=["overflow", "arabic digits", "full-width digits", "twice", "twice same", "module twice"],
+)
+def test_item_that_is_not_one_plain_id_is_a_protocol_error(
+    test_module: ModuleRunner, argv: list[str], said: str
+) -> None:
+    result = test_module("--command", "open", *argv)
+    assert result.returncode == 1
+    error = error_of(result.stdout)
+    assert error.get("type") == "protocol_error", result.stdout
+    assert said in (error.findtext("param[@name='desc']") or ""), result.stdout
+    assert b"Traceback" not in result.stdout + result.stderr
 
 
 def test_service_command_without_item_is_refused(test_module: ModuleRunner) -> None:

@@ -81,7 +81,8 @@ BAD_DOCUMENTS = {
 }
 
 
-@pytest.mark.parametrize("command", ["check_connection", "usercreate", "approver"])
+# approver is not among them: it never parses stdin (tests/handler/test_module_commands.py).
+@pytest.mark.parametrize("command", ["check_connection", "usercreate"])
 def test_bad_stdin_documents_are_refused(
     world: RecordingWorld, figures: Figures, command: str
 ) -> None:

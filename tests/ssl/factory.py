@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import ipaddress
 from collections.abc import Sequence
@@ -91,3 +92,54 @@ def key_pem(key: PrivateKey) -> str:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
+
+
+# --- CSRs cryptography will not build: re-signed by hand (RFC 2986 4.2) ----------------------
+
+# AlgorithmIdentifier DER of the signature algorithms the re-signing helper knows (RFC 4055 /
+# RFC 3279: the RSA ones carry an explicit NULL parameter).
+_SIGNATURE_ALGORITHMS = {
+    "sha256": ("2a864886f70d01010b", hashes.SHA256()),
+    "sha1": ("2a864886f70d010105", hashes.SHA1()),  # noqa: S303 (CSRs that must be refused)
+    "md5": ("2a864886f70d010104", hashes.MD5()),  # noqa: S303 (CSRs that must be refused)
+    # 1.2.840.113549.1.1.99: no such algorithm (a signature nobody can verify).
+    "unknown": ("2a864886f70d010163", hashes.SHA256()),
+}
+
+
+def _tlv(tag: int, content: bytes) -> bytes:
+    length = len(content)
+    if length < 0x80:
+        return bytes([tag, length]) + content
+    size = (length.bit_length() + 7) // 8
+    return bytes([tag, 0x80 | size]) + length.to_bytes(size, "big") + content
+
+
+def resign_csr(
+    pem: str,
+    key: rsa.RSAPrivateKey,
+    *,
+    hash_name: str = "sha256",
+    replace: tuple[bytes, bytes] = (b"", b""),
+) -> str:
+    """The CSR's request info, optionally with bytes replaced (same length), signed again with
+    PKCS#1 v1.5 and `hash_name`: CSRs signed with SHA-1/MD5, or holding raw UTF-8 in a name."""
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    old, new = replace
+    assert len(old) == len(new), "a replacement must keep every DER length"
+    tbs = x509.load_pem_x509_csr(pem.encode()).tbs_certrequest_bytes
+    if old:
+        assert old in tbs
+        tbs = tbs.replace(old, new)
+    oid_hex, algorithm = _SIGNATURE_ALGORITHMS[hash_name]
+    signature = key.sign(tbs, padding.PKCS1v15(), algorithm)
+    algorithm_id = _tlv(0x30, _tlv(0x06, bytes.fromhex(oid_hex)) + b"\x05\x00")
+    der = _tlv(0x30, tbs + algorithm_id + _tlv(0x03, b"\x00" + signature))
+    body = base64.encodebytes(der).decode().replace("\n", "")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return (
+        "-----BEGIN CERTIFICATE REQUEST-----\n"
+        + "\n".join(lines)
+        + "\n-----END CERTIFICATE REQUEST-----\n"
+    )

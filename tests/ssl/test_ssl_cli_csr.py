@@ -241,10 +241,10 @@ def test_check_without_domains_uses_the_csrs_own(
     monkeypatch: pytest.MonkeyPatch, rsa2048: rsa.RSAPrivateKey, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pem = build_csr(rsa2048, "*.example.com", ["*.example.com"])
-    monkeypatch.setattr("sys.stdin", io.StringIO(pem))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(pem.encode())))
     assert run("--check", "-") == 1
     assert "does not cover wildcards" in capsys.readouterr().out
-    monkeypatch.setattr("sys.stdin", io.StringIO(pem))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(pem.encode())))
     assert run("--check", "-", "--wildcard") == 0
 
 

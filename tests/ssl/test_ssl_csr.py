@@ -331,8 +331,12 @@ def test_validate_wildcard_accepted_on_wildcard_product(make_csr: CsrBuilder) ->
 def test_validate_rejects_malformed_wildcards(make_csr: CsrBuilder) -> None:
     pem = make_csr("*.example.com", ["*.example.com", "a.*.example.com", "*.com"])
     policy = CsrPolicy(domains=("*.example.com",), wildcard_allowed=True)
-    problem = only_problem(pem, policy)
-    assert problem.startswith("The CSR names a.*.example.com, *.com are not a valid wildcard")
+    with pytest.raises(CsrError) as caught:
+        validate_csr(pem, policy)
+    problems = caught.value.problems
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("a.*.example.com has '*' where a wildcard is not allowed")
+    assert problems[1].startswith("*.com would cover every domain registered under")
 
 
 def test_validate_too_many_names(make_csr: CsrBuilder) -> None:
@@ -452,9 +456,13 @@ def test_generate_idn_names_in_punycode() -> None:
     ("kwargs", "expected"),
     [
         ({"common_name": "example.com", "key": "rsa1024"}, "unknown key type"),
-        ({"common_name": "my shop"}, "not a valid domain name"),
-        ({"common_name": ""}, "not a valid domain name"),
-        ({"common_name": "example.com", "sans": ["a..b"]}, "SAN 'a..b' is not a valid"),
+        ({"common_name": "my shop"}, "common name my shop contains ' '"),
+        ({"common_name": ""}, "common name (empty) is empty"),
+        ({"common_name": "example.com", "sans": ["a..b"]}, "SAN a..b has an empty label"),
+        ({"common_name": "*.co.uk"}, "would cover every domain registered under"),
+        ({"common_name": "1.2.3.4"}, "is an IP address"),
+        ({"common_name": "localhost"}, "is an internal name"),
+        ({"common_name": "example.com."}, "ends with a dot"),
         ({"common_name": "example.com", "country": "DEU"}, "two-letter ISO 3166"),
         ({"common_name": "example.com", "email": "nobody"}, "e-mail address"),
         ({"common_name": "a" * 60 + ".example.com"}, "longer than 64 characters"),

@@ -221,7 +221,7 @@ def plan(svc: Service) -> OrderPlan:
 
 def certificate_fields(svc: Service) -> dict[str, str]:
     """The certificate order's fields: the CSR and its subject, contacts, approver, SANs."""
-    from pmenomssl.ssl import parse_csr
+    from pmenomssl.ssl import CsrError, name_refusals, parse_csr
 
     row = svc.billing.certificate(svc.id)
     csr = row.csr if row is not None else ""
@@ -232,6 +232,12 @@ def certificate_fields(svc: Service) -> dict[str, str]:
             obj="csr",
         )
     info = parse_csr(csr)
+    altnames = svc.param(P.ALTNAME).replace(",", " ").split()
+    # The upstream charges before its CA refuses an IP address, localhost or *.co.uk: refused
+    # here with the same rules as the ENOM handler (pmenomssl.dnsnames), nothing ordered.
+    refused = name_refusals(info.names, [a.lower() for a in altnames])
+    if refused:
+        raise CsrError(refused)
     fields = {"crt_type": CERTIFICATE_CRT_TYPE, "csr": info.pem}
     if info.common_name:
         fields["domain"] = info.common_name
@@ -244,7 +250,6 @@ def certificate_fields(svc: Service) -> dict[str, str]:
     approvers = [a for a in svc.param(P.APPROVER_EMAIL).replace(",", " ").split() if a]
     if approvers:
         fields["approver_email_1"] = approvers[0]
-    altnames = svc.param(P.ALTNAME).replace(",", " ").split()
     if altnames:
         fields["altname"] = " ".join(altnames)
     return fields

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pmenomssl import log
+from pmenomssl import log, urls
 from pmenomssl.handlers.billreseller.errors import ConnectionSettingsError
 from pmenomssl.handlers.sourceip import PARAM_SOURCEIP as PARAM_SOURCEIP
 from pmenomssl.handlers.sourceip import source_ip, transport
@@ -57,6 +57,10 @@ def from_params(params: Mapping[str, str], *, where: str = "the processing modul
             "module's settings (Integration > Processing modules).",
             obj="processingmodule",
             value=",".join(missing),
+        )
+    if urls.credentials_in_url(url):  # before anything quotes the URL
+        raise ConnectionSettingsError(
+            f"{urls.CREDENTIALS_IN_URL} (the upstream URL of {where})", obj="url"
         )
     sourceip = source_ip(params, ConnectionSettingsError, where)
     return Connection(url=url, username=username, password=password, sourceip=sourceip)

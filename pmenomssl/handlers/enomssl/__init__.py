@@ -94,10 +94,14 @@ class EnomSslHandler(Handler):
         from pmenomssl.handlers.enomssl import approvers
         from pmenomssl.protocol.xmlwriter import Element
 
-        # The minimal writer, not lxml: approver runs while a client types an order.
+        # One <domain name="D"> per name of --domain, as ISP's GlobalSign module answers
+        # (pmglobalsign.py approver()) and pmopenprovider too. The minimal writer, not lxml:
+        # approver runs while a client types an order.
         doc = Element("doc")
-        for address in approvers.approvers([ctx.args.domain or ""]):
-            doc.add("approver", text=address)
+        for name, addresses in approvers.per_domain(ctx.args.domain or ""):
+            domain = doc.add("domain", {"name": name})
+            for address in addresses:
+                domain.add("approver", text=address)
         return doc
 
     def command_import(self, ctx: Context) -> Output:

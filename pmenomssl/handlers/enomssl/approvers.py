@@ -3,84 +3,33 @@
 The `approver` command answers while the client fills in the order form, so it must be fast and
 must not depend on anything that can be down. The CA/Browser Forum Baseline Requirements
 (3.2.2.4.4, "Constructed Email to Domain Contact") allow admin@, administrator@, hostmaster@,
-postmaster@ and webmaster@ the domain or any parent domain up to the registrable one; every
-brand ENOM sells accepts them. WHOIS-based addresses ("Domain" approvers) need ENOM and are
-checked against ENOM's own list by `open`.
+postmaster@ and webmaster@ the domain or any parent domain up to the registrable one (never a
+public suffix: the registrable domain comes from the Public Suffix List, `pmenomssl.dnsnames`);
+every brand ENOM sells accepts them. WHOIS-based addresses ("Domain" approvers) need ENOM and
+are checked against ENOM's own list by `open`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+
+from pmenomssl import dnsnames
+from pmenomssl.handlers.enomssl.errors import DomainError
 
 LOCAL_PARTS = ("admin", "administrator", "hostmaster", "postmaster", "webmaster")
 
-# Public suffixes of two labels that are common in practice; a name under one of them is
-# registrable one label further down. (A full Public Suffix List would need a dependency.)
-_TWO_LABEL_SUFFIXES = frozenset(
-    f"{sld}.{tld}"
-    for tld, slds in {
-        "uk": "co org ac gov me ltd plc net sch nhs police",
-        "au": "com net org edu gov asn id",
-        "nz": "co org net ac govt geek school",
-        "jp": "co ne or ac ad ed go gr lg",
-        "za": "co org net gov ac web",
-        "br": "com net org gov edu art blog eco",
-        "cn": "com net org gov edu ac",
-        "mx": "com org net gob edu",
-        "tr": "com org net gen biz web av bel",
-        "ar": "com org net gob edu int",
-        "in": "co net org firm gen ind gov ac edu",
-        "il": "co org net ac gov muni",
-        "kr": "co or ne go ac re",
-        "sg": "com net org gov edu per",
-        "hk": "com net org gov edu idv",
-        "tw": "com net org gov edu idv",
-        "my": "com net org gov edu name",
-        "ua": "com net org gov edu in kiev kharkov odessa lviv",
-        "ru": "com net org msk spb pp",
-        "id": "co or ac go web my biz",
-        "pl": "com net org gov edu biz info waw",
-        "es": "com org nom gob edu",
-        "th": "co or in ac go net",
-        "vn": "com net org gov edu",
-        "ph": "com net org gov edu",
-        "pk": "com net org gov edu",
-        "ng": "com net org gov edu",
-        "eg": "com net org gov edu",
-        "sa": "com net org gov edu",
-        "ke": "co or ne go ac",
-        "cy": "com net org gov ac",
-    }.items()
-    for sld in slds.split()
-)
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-
 
 def normalise(domain: str) -> str | None:
-    """Lower-case, without a wildcard label or trailing dot, IDN labels as xn--; None if invalid."""
-    name = domain.strip().lower().rstrip(".")
-    if name.startswith("*."):
-        name = name[2:]
-    if not name.isascii():
-        try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            return None
-    labels = name.split(".")
-    if len(labels) < 2 or len(name) > 253 or not all(_LABEL.match(x) for x in labels):
+    """Lower-case, without a wildcard label, IDN labels as xn--; None if not a public name."""
+    name = dnsnames.to_ascii(domain)
+    if dnsnames.name_problem(name) is not None:
         return None
-    if labels[-1].isdigit():  # an IP address is not a domain
-        return None
-    return name
+    return name[2:] if name.startswith("*.") else name
 
 
 def registrable(domain: str) -> str:
     """The registrable domain (one label below the public suffix) of a normalised name."""
-    labels = domain.split(".")
-    if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_LABEL_SUFFIXES:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    return dnsnames.registrable_domain(domain) or domain
 
 
 def domain_levels(domain: str) -> list[str]:
@@ -97,7 +46,8 @@ def domain_levels(domain: str) -> list[str]:
 
 
 def approvers(domains: Iterable[str]) -> list[str]:
-    """Every constructed approver address for each domain (comma lists accepted), deduplicated."""
+    """Every constructed approver address for each domain (comma lists accepted), deduplicated;
+    names that are not public domain names are left out (`per_domain` says why)."""
     result: list[str] = []
     seen: set[str] = set()
     for raw in domains:
@@ -105,16 +55,41 @@ def approvers(domains: Iterable[str]) -> list[str]:
             name = normalise(part)
             if name is None:
                 continue
-            for level in domain_levels(name):
-                for local in LOCAL_PARTS:
-                    address = f"{local}@{level}"
-                    if address not in seen:
-                        seen.add(address)
-                        result.append(address)
+            for address in _addresses(name):
+                if address not in seen:
+                    seen.add(address)
+                    result.append(address)
     return result
 
 
-def is_constructed_for(email: str, domain: str) -> bool:
-    """Whether `email` is one of the constructed addresses of `domain`."""
-    name = normalise(domain)
-    return name is not None and email.strip().lower() in approvers([name])
+def per_domain(domain_option: str) -> list[tuple[str, list[str]]]:
+    """The `approver` answer: (name as BILLmanager sent it, its addresses) per comma-separated
+    name of `--domain`, in order. A name that is not a public domain name is refused with the
+    reason for each such name (`DomainError`), rather than answered with an empty list that a
+    client could not act on."""
+    given = [part.strip() for part in domain_option.split(",")]
+    names = [part for part in given if part]
+    if not names:
+        raise DomainError(
+            "No domain was given (--domain is empty): type the domain the certificate is for, "
+            "such as example.com, and the list of approver addresses follows.",
+            obj="domain",
+        )
+    problems = dnsnames.name_problems([dnsnames.to_ascii(n) for n in names])
+    if problems:
+        raise DomainError(
+            "No approver address can be offered: "
+            + "; ".join(problems)
+            + ". Correct the domain name in the order.",
+            obj="domain",
+            value=",".join(names)[:200],
+        )
+    answer: list[tuple[str, list[str]]] = []
+    for name in dict.fromkeys(names):
+        bare = normalise(name)
+        answer.append((name, _addresses(bare) if bare is not None else []))
+    return answer
+
+
+def _addresses(name: str) -> list[str]:
+    return [f"{local}@{level}" for level in domain_levels(name) for local in LOCAL_PARTS]

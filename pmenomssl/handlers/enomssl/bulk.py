@@ -60,6 +60,10 @@ ITEM_LOCK_WAIT_SECONDS = 10.0
 # Deadline of one item's sync (the same as BILLmanager's sync_item).
 ITEM_DEADLINE_SECONDS = 300.0
 ITEMTYPE = "certificate"
+# BILLmanager's item status of a closed (deleted) service (1 ordered, 2 active, 3 stopped,
+# 4 deleted, 5 processing: settled-facts.md). sync_item is never sent for one, so sync --all
+# leaves it alone too: its certificate is no longer the client's business, nor ours to write.
+ITEM_STATUS_DELETED = 4
 
 # The params `needs_sync` reads, fetched for the whole module in a few queries.
 COMPARED_PARAMS = (
@@ -81,9 +85,10 @@ class BulkResult:
     """What one module's bulk sync did."""
 
     module_id: int
-    items: int = 0  # certificate items of the module with an ENOM CertID
+    items: int = 0  # certificate items of the module with an ENOM CertID, closed ones not
+    closed: int = 0  # closed (deleted) items, skipped
     listed: int = 0  # certificates ENOM listed for the account
-    changed: list[int] = field(default_factory=list)  # items synced because they differed
+    changed: list[int] = field(default_factory=list)  # items that differed: synced or failed
     failed: dict[int, str] = field(default_factory=dict)  # item -> what went wrong
     seconds: float = 0.0
     error: str = ""  # the module could not be synced at all (settings, ENOM unreachable)
@@ -91,6 +96,24 @@ class BulkResult:
     @property
     def ok(self) -> bool:
         return not self.error and not self.failed
+
+    @property
+    def synced(self) -> int:
+        """Changed items brought in line with ENOM (the changed ones that did not fail)."""
+        return len(self.changed) - len(self.failed)
+
+    @property
+    def unchanged(self) -> int:
+        return self.items - len(self.changed)
+
+    def summary(self) -> str:
+        """One line whose counts add up: items = unchanged + synced + failed."""
+        closed = f" ({self.closed} closed, skipped)" if self.closed else ""
+        return (
+            f"module {self.module_id}: {self.items} certificates{closed}, {self.listed} listed "
+            f"by ENOM: {self.unchanged} unchanged, {self.synced} synced, {len(self.failed)} "
+            f"failed ({self.seconds:.1f} s)"
+        )
 
 
 def _renewal_pending(params: Mapping[str, str]) -> bool:
@@ -140,7 +163,12 @@ def sync_module(
     started = time.monotonic()
     result = BulkResult(module_id)
     modlog.set_context("sync --all", module=module_id)
-    expiredates = billing.module_item_expiredates(module_id, itemtype=ITEMTYPE)
+    every = billing.module_item_expiredates(module_id, itemtype=ITEMTYPE)
+    expiredates = billing.module_item_expiredates(
+        module_id, itemtype=ITEMTYPE, skip_status=ITEM_STATUS_DELETED
+    )
+    result.closed = len(every) - len(expiredates)
+    del every
     connection = from_params(
         billing.module_params(module_id), where=f"processing module {module_id}"
     )
@@ -174,13 +202,7 @@ def sync_module(
     result.failed = {item_id: problem for item_id, problem in problems.items() if problem}
     modlog.set_context("sync --all", module=module_id)
     result.seconds = time.monotonic() - started
-    logger.info(
-        "module %s: synced %s changed certificates (%s failed) in %.1fs",
-        module_id,
-        len(result.changed),
-        len(result.failed),
-        result.seconds,
-    )
+    logger.info("%s", result.summary())
     return result
 
 

@@ -6,6 +6,7 @@ Raised here (each needs a `msg_error_<type>` in the module XML):
     invalid_contact          contact data missing, not ASCII for a DigiCert-family brand, bad phone
     invalid_approver         approver e-mail / validation method missing, not allowed or not
                              in the list ENOM accepts for the domain
+    invalid_domain           `approver` was asked for a name that is not a public domain name
     invalid_connection       the module's connection settings are incomplete or malformed
     enom_insufficient_funds  AvailableBalance is below the product's price (checked before buying)
     enom_outcome_unknown     a purchase may have happened and could not be found yet (retry)
@@ -30,6 +31,7 @@ ERROR_TYPES = (
     "unknown_product",
     "invalid_contact",
     "invalid_approver",
+    "invalid_domain",
     "invalid_connection",
     "enom_insufficient_funds",
     "enom_outcome_unknown",
@@ -49,6 +51,10 @@ class ContactError(ModuleError):
 
 class ApproverError(ModuleError):
     error_type = "invalid_approver"
+
+
+class DomainError(ModuleError):
+    error_type = "invalid_domain"
 
 
 class ConnectionSettingsError(ModuleError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pmenomssl import log
+from pmenomssl import log, urls
 from pmenomssl.handlers.enomssl.errors import ConnectionSettingsError
 from pmenomssl.handlers.sourceip import PARAM_SOURCEIP as PARAM_SOURCEIP
 from pmenomssl.handlers.sourceip import source_ip, transport
@@ -58,6 +58,10 @@ def from_params(params: Mapping[str, str], *, where: str = "the processing modul
             "modules). Test (resellertest.enom.com) and live accounts have separate credentials.",
             obj="processingmodule",
             value=",".join(m.split(" ")[0] for m in missing),
+        )
+    if urls.credentials_in_url(url):
+        raise ConnectionSettingsError(
+            f"{urls.CREDENTIALS_IN_URL} (the ENOM API URL of {where})", obj="url"
         )
     if not url.lower().startswith(("https://", "http://")):
         raise ConnectionSettingsError(

@@ -1,0 +1,36 @@
+"""The one rule both handlers apply to a connection URL before anything quotes it.
+
+A password inside a URL (`https://user:pass@host/`) was echoed in error XML, the log and
+`check` output. Such a URL is refused, and the refusal never repeats the URL; the password part
+is also registered as a secret, so no later log line can carry it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pmenomssl import log
+
+# scheme://userinfo@host...: any "@" before the query or fragment counts (RFC 3986 3.2.1), even
+# after an unencoded "/" in the password, and also without a scheme ("user:pass@host"), as an
+# admin may paste it. No API endpoint either module uses has an "@" in its path.
+_USERINFO = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^?#\s]*)@")
+
+CREDENTIALS_IN_URL = (
+    "The URL contains a user name or password (user:password@host): enter the URL without "
+    "them, and the login and password in the module's username and password fields. The URL "
+    "is not repeated here because it holds a password."
+)
+
+
+def credentials_in_url(url: str) -> bool:
+    """Whether `url` carries a user name or password; a password found is registered as a
+    secret at once."""
+    match = _USERINFO.match(url)
+    if match is None:
+        return False
+    userinfo = match.group(1)
+    log.register_secret(userinfo)
+    if ":" in userinfo:
+        log.register_secret(userinfo.split(":", 1)[1])
+    return True
