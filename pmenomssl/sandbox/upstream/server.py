@@ -15,7 +15,8 @@ returns the password):
     GET    /_sandbox/state                 balance, settings, calls, orders, prolongs, services
     POST   /_sandbox/configure             {"balance": "10.00", "two_factor": true,
                                             "ip_restricted": true, "level": "admin",
-                                            "activate_after": 2, "whoami_balance": false}
+                                            "activate_after": 2, "whoami_balance": false,
+                                            "two_factor_ok": true}
     GET    /_sandbox/fault                 armed faults
     POST   /_sandbox/fault                 {"func": "service.prolong", "kind": "reset_after",
                                             "times": 1}   (func null or absent: any function)
@@ -193,7 +194,7 @@ def _truncated(reply: bytes) -> bytes:
 
 def _configure_from_json(sandbox: UpstreamSandbox, data: dict[str, object]) -> None:
     """POST /_sandbox/configure: the same settings as `configure()`, checked strictly."""
-    flags = ("two_factor", "ip_restricted", "whoami_balance")
+    flags = ("two_factor", "ip_restricted", "whoami_balance", "two_factor_ok")
     known = {*flags, "level", "balance", "activate_after"}
     unknown = set(data) - known
     if unknown:
@@ -209,6 +210,7 @@ def _configure_from_json(sandbox: UpstreamSandbox, data: dict[str, object]) -> N
         two_factor=_flag(data, "two_factor"),
         ip_restricted=_flag(data, "ip_restricted"),
         whoami_balance=_flag(data, "whoami_balance"),
+        two_factor_ok=_flag(data, "two_factor_ok"),
         level=None if data.get("level") is None else str(data["level"]),
         balance=None if balance is None else Decimal(str(balance)),
         activate_after=activate_after,
@@ -298,6 +300,7 @@ class UpstreamSandbox(LoopbackSandbox):
         balance: Decimal | str | None = None,
         activate_after: int | None = None,
         whoami_balance: bool | None = None,
+        two_factor_ok: bool | None = None,
     ) -> None:
         """Change the account; None leaves a setting as it is. `activate_after` applies to
         services ordered from now on."""
@@ -318,6 +321,9 @@ class UpstreamSandbox(LoopbackSandbox):
                 settings.activate_after = int(activate_after)
             if whoami_balance is not None:
                 settings.whoami_balance = bool(whoami_balance)
+            if two_factor_ok is not None:
+                # The account's 2FA as reported: every call answers a bare <ok/>.
+                settings.two_factor_ok = bool(two_factor_ok)
 
     def fault(self, func: str | None, kind: str, times: int | None = 1) -> Fault:
         """Arm a fault for the next `times` calls of `func` (None: any); see `faults.py`."""
