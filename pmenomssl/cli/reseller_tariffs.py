@@ -24,7 +24,9 @@ from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
-    from pmenomssl.upstream import Tariff
+    from collections.abc import Mapping
+
+    from pmenomssl.upstream import OrderForm, Tariff
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +45,9 @@ examples:
   pmbillreseller tariffs --url {EXAMPLE_URL} --username reseller
 
 columns: id (= the internal name of the local tariff), title, periods in months with the
-upstream price of each (a local tariff may only offer these periods), addons: id (= the internal
-name of the local addon), name, price per unit per month, allowed range.
+upstream price of each (a local tariff may only offer these periods), addons (the addon_<id>
+fields of the tariff's order form): id (= the internal name of the local addon), and the name,
+price and range where the form shows them.
 exit status: 0 listed, 1 the upstream could not be asked (the output says why), 2 wrong arguments.
 """
 
@@ -109,6 +112,8 @@ def _list(source: Source, itemtypes: list[str]) -> int:
             try:
                 with Progress(f"reading the upstream's {itemtype} tariffs"):
                     tariffs = client.tariffs(itemtype)
+                    # Addons are fields of each tariff's order form, not of the price list.
+                    forms = {t.id: client.order_form(itemtype, t.id) for t in tariffs}
             except not_sold as exc:
                 logger.warning("%s tariffs: %s", itemtype, exc.desc)
                 print()
@@ -122,7 +127,7 @@ def _list(source: Source, itemtypes: list[str]) -> int:
                 print(f"    error type: {exc.error_type}")
                 return 1
             print()
-            _print(itemtype, tariffs)
+            _print(itemtype, tariffs, forms)
     return status
 
 
@@ -130,7 +135,7 @@ def _money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def _print(itemtype: str, tariffs: list[Tariff]) -> None:
+def _print(itemtype: str, tariffs: list[Tariff], forms: Mapping[str, OrderForm]) -> None:
     if not tariffs:
         print(f"{itemtype}: no tariffs")
         return
@@ -151,15 +156,17 @@ def _print(itemtype: str, tariffs: list[Tariff]) -> None:
     print("  " + f"{header[0].ljust(widths[0])}  {header[1].ljust(widths[1])}  {header[2]}")
     for tariff, row in zip(tariffs, rows):
         print("  " + f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}")
-        for addon in tariff.addons:
+        form = forms.get(tariff.id)
+        for addon in form.addons if form is not None else []:
             limits = ""
             if addon.min is not None or addon.max is not None:
                 low = "" if addon.min is None else str(addon.min)
                 high = "" if addon.max is None else str(addon.max)
                 limits = f", {low}-{high}"
-            cost = f"{_money(addon.cost)} {tariff.currency}".rstrip()
-            print(
-                "  "
-                + " " * (widths[0] + 2)
-                + f"addon {addon.id}: {addon.name}, {cost} per unit per month{limits}"
+            cost = (
+                f", {_money(addon.cost)} {tariff.currency}".rstrip() + " per unit per month"
+                if addon.cost is not None
+                else ""
             )
+            name = addon.name or f"preset {addon.value or '-'}"
+            print("  " + " " * (widths[0] + 2) + f"addon {addon.id}: {name}{cost}{limits}")

@@ -234,8 +234,14 @@ OWN_ERRORS: Mapping[str, Text] = {
         ),
     },
     "tariff_change_unsupported": {
-        "ru": "Смену тарифа нельзя применить у вышестоящего провайдера; она отменена.",
-        "en": "The tariff change cannot be applied upstream; it was rolled back.",
+        "ru": (
+            "Смену тарифа не удалось подтвердить у вышестоящего провайдера; она отменена. "
+            "Проверьте услугу у вышестоящего провайдера."
+        ),
+        "en": (
+            "The tariff change could not be confirmed upstream; it was rolled back. Check the "
+            "service with the upstream provider."
+        ),
     },
 }
 

@@ -14,7 +14,7 @@ Raised here (each needs a `msg_error_<type>` in the module XML):
     not_ordered                  the service has no upstream service yet (open has not finished)
     upstream_service_missing     the saved upstream service id is not in the upstream account
     invalid_order_data           the order lacks data the upstream needs (certificate: the CSR)
-    tariff_change_unsupported    a tariff change cannot be applied upstream (rolled back)
+    tariff_change_unsupported    a tariff change cannot be confirmed upstream (rolled back)
 
 Passed through from the layers below (their modules list them): `upstream_*`
 (pmenomssl.upstream.errors: auth, ip_restricted, two_factor, access_denied,

@@ -32,7 +32,7 @@ A whole life cycle with curl (POST form data keeps the password out of URLs):
          -subj /CN=www.example.com
     curl "${A[@]}" -d func=certificate.order.param -d pricelist=51 -d period=12 \\
          -d crt_type=generate --data-urlencode csr@csr.pem -d CN=www.example.com \\
-         -d approver_email=admin@example.com -d autoprolong=null -d clicked_button=finish \\
+         -d approver_email_1=admin@example.com -d autoprolong=null -d clicked_button=finish \\
          -d skipbasket=on -d remoteid=43 -d sok=ok $U                         # -> <id>1002</id>
     curl -s -X POST http://127.0.0.1:8766/_sandbox/activate/1002
     curl "${A[@]}" -d func=certificate.file -d elid=1002 $U   # a real X.509 for key.pem
