@@ -85,12 +85,15 @@ def test_set_status_by_hand_stops_automatic_activation(api: Api) -> None:
 
 
 def _order_certificate(api: Api, csr: str, **params: object) -> str:
+    """A certificate order with the documented fields (settled-facts.md)."""
+    cn = x509.load_pem_x509_csr(csr.encode()).subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     root = api.ok(
         "certificate.order.param",
         pricelist=51,
-        order_period=12,
-        crt_type="dv",
+        period=12,
+        crt_type="generate",
         csr=csr,
+        CN=str(cn[0].value),
         approver_email_1="admin@example.com",
         skipbasket="on",
         remoteid=7,
@@ -107,13 +110,14 @@ def test_certificate_file_is_missing_until_issued_then_a_real_leaf(
 ) -> None:
     api.up.configure(activate_after=2)
     csr = make_csr(rsa_key, "www.example.com", ("example.com",))
-    service_id = _order_certificate(api, csr, altname="shop.example.com mail.example.com")
+    names = "shop.example.com mail.example.com"
+    service_id = _order_certificate(api, csr, altname=names, altname_input=names)
     error_type, obj, msg = api.error("certificate.file", elid=service_id)
     assert (error_type, obj) == (ERROR_TYPE_MISSING, "crt") and "not issued" in msg
     assert error_class(error_type, obj) is UpstreamMissing
-    assert api.rows("certificate")[0]["status"] == str(PROCESSING)
+    assert api.rows("certificate")[0]["item_status"] == str(PROCESSING)
     assert api.error("certificate.file", elid=service_id)[0] == ERROR_TYPE_MISSING
-    assert api.rows("certificate")[0]["status"] == str(ACTIVE)
+    assert api.rows("certificate")[0]["item_status"] == str(ACTIVE)
 
     files = api.ok("certificate.file", elid=service_id)
     chain = x509.load_pem_x509_certificates((files.findtext("crt") or "").encode())
@@ -163,7 +167,14 @@ def test_certificate_orders_need_a_valid_csr(
     api: Api, csr: str, error_type: str, words: str
 ) -> None:
     got_type, obj, msg = api.error(
-        "certificate.order.param", pricelist=51, order_period=12, csr=csr, skipbasket="on", sok="ok"
+        "certificate.order.param",
+        pricelist=51,
+        period=12,
+        crt_type="generate",
+        CN="www.example.com",
+        csr=csr,
+        skipbasket="on",
+        sok="ok",
     )
     assert (got_type, obj) == (error_type, "csr") and words in msg
     assert api.up.orders == [] and api.up.services() == []
