@@ -106,15 +106,6 @@ class UpstreamMissing(UpstreamError):
         "Check that the upstream service id stored for the service belongs to the configured "
         "upstream account; a certificate file appears only once the certificate is issued."
     )
-    # object="func": the upstream does not have the function at all (another version, or a
-    # name marked UNCONFIRMED in functions.py that this upstream spells differently).
-    unknown_function_action = (
-        "The upstream BILLmanager does not know this function: check that the URL points to a "
-        "BILLmanager 6 and report the function name to the module's maintainers."
-    )
-
-    def _action(self) -> str:
-        return self.unknown_function_action if self.upstream_object == "func" else self.action
 
 
 class UpstreamAuthFailed(UpstreamError):
@@ -232,9 +223,12 @@ class UpstreamUnknownFunction(UpstreamError):
     yet" (UpstreamMissing), so a caller that waits for something must report it instead."""
 
     summary = "the upstream BILLmanager does not offer this function"
+    # Another version, or a name marked UNCONFIRMED in functions.py that this upstream spells
+    # differently.
     action = (
-        "The upstream's version or settings lack this function: ask the upstream provider, or "
-        "do this step in the upstream's panel by hand."
+        "The upstream BILLmanager does not know this function: check that the URL points to a "
+        "BILLmanager 6 and report the function name to the module's maintainers; until then do "
+        "this step in the upstream's panel by hand."
     )
 
 
