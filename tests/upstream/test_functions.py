@@ -221,9 +221,9 @@ def test_certificate_files_before_issue_is_missing(replay: Replay) -> None:
 def test_certificate_files_of_an_unknown_function_is_an_error_not_waiting(
     replay: Replay,
 ) -> None:
-    with replay("certificate_file_unknown_function") as (client, _):
-        with pytest.raises(UpstreamUnknownFunction) as caught:
-            client.certificate_files("501")
+    cassette = "certificate_file_unknown_function"
+    with replay(cassette) as (client, _), pytest.raises(UpstreamUnknownFunction) as caught:
+        client.certificate_files("501")
     assert not isinstance(caught.value, UpstreamMissing)
 
 
