@@ -116,7 +116,7 @@ def kill_inside_order(
 @pytest.mark.parametrize("itemtype", ["vds", "certificate"])
 def test_order_reply_lost_is_reconciled_not_repeated(rs: RecordingReseller, itemtype: str) -> None:
     item = rs.item(itemtype, domain=f"lost-{itemtype}.example.com")
-    rs.upstream.fault(ORDER_FUNC[itemtype], "reset_after")
+    rs.upstream.fault(ORDER_FUNC[itemtype] + "#sok", "reset_after")
     first = rs.run("open", item)
     assert rs.upstream.faults.fired == [(ORDER_FUNC[itemtype], "reset_after")]
     if first.returncode != 0:
@@ -132,7 +132,7 @@ def test_order_reply_lost_and_listing_down_then_rerun(
     """The answer is lost and the listing that would reconcile fails too: the run fails
     cleanly without the id; the re-run adopts the service instead of ordering."""
     item = rs.item("vds", domain="lostlist.example.com")
-    rs.upstream.fault("v2.vds.order.param", "reset_after")
+    rs.upstream.fault("v2.vds.order.param#sok", "reset_after")
     on_order(lambda service: rs.upstream.fault("vds", "http_500", times=3))
     error = rs.error_of(rs.run("open", item))
     # staff read that the ORDER's outcome is unknown (not why the look-up failed)
@@ -416,7 +416,7 @@ def test_order_that_never_reached_upstream_is_placed_by_the_rerun(rs: RecordingR
     """The order hangs and the run gives up at its deadline without an answer; upstream never
     carried it out. The re-run finds the intent but no service, so it orders: once."""
     item = rs.item("vds", domain="hung.example.com")
-    rs.upstream.fault("v2.vds.order.param", "timeout")
+    rs.upstream.fault("v2.vds.order.param#sok", "timeout")
     started = time.monotonic()
     result = rs.run("open", item, env={"PMENOMSSL_DEADLINE": "3"})
     assert time.monotonic() - started < 10, "the run did not stop at its deadline"

@@ -29,6 +29,7 @@ returns the password):
 
 from __future__ import annotations
 
+import collections
 import datetime
 import logging
 import secrets
@@ -114,7 +115,9 @@ class _Handler(SandboxHandler):
         state = sandbox.state
         with state.lock:
             state.calls[func] += 1
-        fault = sandbox.faults.take(func)
+            if params.get("sok") == "ok":
+                state.submitted[func] += 1
+        fault = sandbox.faults.take(func, submitted=params.get("sok") == "ok")
         reply = b""
         if params.get("out") != "xml":
             reply = HTML_LOGIN
@@ -272,6 +275,13 @@ class UpstreamSandbox(LoopbackSandbox):
         """Paid prolongs (a copy)."""
         with self.state.lock:
             return list(self.state.prolongs)
+
+    @property
+    def submitted(self) -> collections.Counter[str]:
+        """Calls per function submitted with sok=ok (a copy): an order function without sok is
+        only the order form, which `calls` counts too."""
+        with self.state.lock:
+            return collections.Counter(self.state.submitted)
 
     @property
     def balance(self) -> Decimal:

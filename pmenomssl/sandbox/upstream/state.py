@@ -268,6 +268,7 @@ class UpstreamState:
         # and are not applied (what a real upstream does with them).
         self.basket: list[str] = []
         self.calls: collections.Counter[str] = collections.Counter()
+        self.submitted: collections.Counter[str] = collections.Counter()  # calls with sok=ok
         self._next_id = 1001  # one id sequence for every item type, as BILLmanager's item ids
 
     # --- clock (tests may replace it) -------------------------------------------------------
