@@ -123,7 +123,7 @@ def test_order_reply_lost_is_reconciled_not_repeated(rs: RecordingReseller, item
         rs.error_of(first)
         rerun_open(rs, item)
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls[ORDER_FUNC[itemtype]] == 1
+    assert rs.upstream.submitted[ORDER_FUNC[itemtype]] == 1
 
 
 def test_order_reply_lost_and_listing_down_then_rerun(
@@ -154,7 +154,7 @@ def test_sigkill_inside_the_order_then_rerun(
     on_order(lambda service: None)
     assert rerun_open(rs, item) == 1
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls["v2.vds.order.param"] == 1
+    assert rs.upstream.submitted["v2.vds.order.param"] == 1
 
 
 def test_sigkill_while_saving_the_upstream_id_then_rerun(rs: RecordingReseller) -> None:
@@ -224,6 +224,40 @@ def test_two_candidates_after_a_crash_stop_for_a_person(
     assert len(rs.upstream.orders) == 1 and rs.upstream_id(item) == order.service_id
 
 
+def test_certificate_killed_inside_the_order_is_adopted_by_its_cn(
+    rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
+) -> None:
+    """The certificate list has no remoteid column (settled-facts.md): after a crash the re-run
+    finds the order by the intent's id floor and the CN it ordered, even though a certificate
+    for another domain was bought upstream meanwhile, and links it."""
+    item = rs.item("certificate", domain="crash-cert.example.com")
+    kill_inside_order(rs, on_order, item)
+    on_order(lambda service: None)
+    (order,) = rs.upstream.orders
+    other = rs.upstream.add_service("certificate", "51", 12)  # another domain, by hand
+    assert rs.upstream.service(other).name != "crash-cert.example.com"
+    assert rerun_open(rs, item) == 1
+    assert rs.upstream_id(item) == order.service_id and len(rs.upstream.orders) == 1
+    assert rs.upstream.service(order.service_id).remoteid == str(item)  # linked
+    assert rs.upstream.service(other).remoteid == ""
+
+
+def test_two_certificates_for_the_same_cn_after_a_crash_stop_for_a_person(
+    rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
+) -> None:
+    item = rs.item("certificate", domain="twin-cert.example.com")
+    kill_inside_order(rs, on_order, item)
+    on_order(lambda service: None)
+    (order,) = rs.upstream.orders
+    other = rs.upstream.add_service("certificate", "51", 12)
+    with rs.upstream.state.lock:  # the same domain, bought by hand upstream meanwhile
+        rs.upstream.state.services[other].fields["domain"] = "twin-cert.example.com"
+    error = rs.fails("open", item)
+    assert error.get("type") == "order_ambiguous"
+    assert order.service_id in desc(error) and other in desc(error)
+    assert len(rs.upstream.orders) == 1 and rs.upstream_id(item) == ""
+
+
 def test_stale_intent_never_adopts_another_items_service(rs: RecordingReseller) -> None:
     """Item B crashed before ordering (intent saved, no order). Item A orders meanwhile. B's
     re-run must not take A's service for its own: it orders its own."""
@@ -259,7 +293,7 @@ def test_two_opens_of_the_same_item_at_once_order_once(rs: RecordingReseller) ->
             assert error is not None and error.get("type") in RETRYABLE, stdout
             rerun_open(rs, item)
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls["v2.vds.order.param"] == 1
+    assert rs.upstream.submitted["v2.vds.order.param"] == 1
     assert "busy with another run" in rs.log_text(), "the two runs never overlapped"
 
 
@@ -424,7 +458,7 @@ def test_order_that_never_reached_upstream_is_placed_by_the_rerun(rs: RecordingR
     assert rs.upstream.orders == [] and rs.params(item).get("upstream_order_intent")
     assert rerun_open(rs, item) == 1
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls["v2.vds.order.param"] == 2  # the lost one and the real one
+    assert rs.upstream.submitted["v2.vds.order.param"] == 2  # the lost one and the real one
     # What staff read must say the ORDER's outcome is unknown, not that "nothing was sent"
     # (the reconciling list read that ran out of time is not the point).
     assert error.get("type") in ("upstream_outcome_unknown", "deadline_exceeded"), desc(error)
