@@ -44,6 +44,10 @@ examples:
   # before any module exists: credentials typed in (the password as for `check`)
   pmbillreseller tariffs --url {EXAMPLE_URL} --username reseller
 
+  # cache the certificate tariffs as certificate templates (a certificate tariff's
+  # "Certificate type" in the panel can only be one of them), then restart the panel
+  pmbillreseller tariffs --refresh --itemtype certificate
+
 columns: id (= the internal name of the local tariff), title, periods in months with the
 upstream price of each (a local tariff may only offer these periods), addons (the addon_<id>
 fields of the tariff's order form): id (= the internal name of the local addon), and the name,
@@ -73,6 +77,12 @@ def add_parser(
         choices=ITEMTYPES,
         help="only this item type (default: all of them)",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also cache the upstream's certificate tariffs as the module's certificate "
+        "templates (upstream_<id>), which BILLmanager reads at its next start",
+    )
     add_credentials(
         parser,
         module_help="connect with processing module M's settings (default: the first active "
@@ -95,10 +105,18 @@ def run(args: argparse.Namespace) -> int:
     except ModuleError as exc:
         print(wrapped(exc.desc, "FAILED: "))
         return 1
-    return _list(source, [args.itemtype] if args.itemtype else list(ITEMTYPES))
+    if args.refresh and args.itemtype not in (None, "certificate"):
+        return error(
+            "tariffs",
+            "--refresh caches certificate tariffs: use it without "
+            "--itemtype or with --itemtype certificate",
+            2,
+        )
+    itemtypes = [args.itemtype] if args.itemtype else list(ITEMTYPES)
+    return _list(source, itemtypes, refresh=args.refresh)
 
 
-def _list(source: Source, itemtypes: list[str]) -> int:
+def _list(source: Source, itemtypes: list[str], *, refresh: bool = False) -> int:
     from pmenomssl.handlers.billreseller import settings
     from pmenomssl.upstream import UpstreamAccessDenied, UpstreamMissing
 
@@ -128,7 +146,27 @@ def _list(source: Source, itemtypes: list[str]) -> int:
                 return 1
             print()
             _print(itemtype, tariffs, forms)
+            if refresh and itemtype == "certificate":
+                _save_templates(client.url, tariffs)
     return status
+
+
+def _save_templates(url: str, tariffs: list[Tariff]) -> None:
+    from pmenomssl import config
+    from pmenomssl.handlers.billreseller import templates
+
+    path = templates.cache_path(config.mgr_root(), config.module_name())
+    cached = templates.save(path, url, [(t.id, t.title) for t in tariffs])
+    names = ", ".join(s.name for s in templates.declared({url: cached[url]})) or "none"
+    print()
+    print(
+        wrapped(
+            f"Certificate templates refreshed: {names} (cached in {path}; "
+            f"{len(templates.declared(cached))} in all). BILLmanager reads them at its next "
+            "start: then pick the template upstream_<id> as the certificate tariff's type, "
+            "with the internal name <id>."
+        )
+    )
 
 
 def _money(amount: Decimal) -> str:
