@@ -337,7 +337,7 @@ def test_status_side_by_side_after_an_order(run: Run) -> None:
     assert value_of(local, "upstream_id") == upstream_id
     assert value_of(local, "addon 211") == "4"
     assert value_of(remote, f"service {upstream_id}") == "2 (active)"
-    assert value_of(remote, "tariff") == "21"
+    assert value_of(remote, "tariff") == "VDS-1"  # upstream lists show the tariff by name
     assert value_of(remote, "remoteid") == str(item)
     assert value_of(remote, "addon 211") == "4"
     assert "Next: Nothing to do" in result.stdout
