@@ -1,8 +1,9 @@
 """The ONE table of upstream functions the client calls, and what repeating each would cost.
 
 READ   repeating is harmless: retried on connect errors, timeouts, 5xx and truncated replies.
-WRITE  changes the upstream service (edit with sok, delete, suspend, resume, setremoteid).
-PAID   charges the upstream account (order with sok, prolong).
+WRITE  changes the upstream service (delete, suspend, resume, setremoteid).
+PAID   charges the upstream account (order with sok, prolong, changepricelist, edit with sok:
+       raising an addon charges). Every paid call goes with `skipbasket=on`.
 WRITE and PAID calls are retried only when the request certainly never left (a connect error);
 after that the client raises UpstreamOutcomeUnknown and the caller reconciles.
 
@@ -10,8 +11,18 @@ A BILLmanager form function is a READ without `sok` (it shows the form) and a WR
 `sok=ok` (it submits it), so the kind depends on the parameters too. Functions not in the table
 count as PAID: the safe side.
 
-Function names marked UNCONFIRMED could not be checked against a live upstream; each lives here
-only.
+Sources (settled-facts.md, "Upstream BILLmanager (reselling)"): the requirement documents,
+ISPsystem's New Order API page, ispmanager's "Reselling SSL certificates", ISPsystem's WHMCS
+module (460s/ispsystem_whmcs_modules billmanager_noc.php), upmind's provider,
+Just-arman/cs-billmanager. What no source settles is marked UNCONFIRMED, with the safer
+behaviour, and lives here only:
+- the balance functions (whoami, dashboard.info);
+- the catalogue function of certificates and licences (`<itemtype>.order.pricelist`);
+- the period field of `v2.*` orders (`order_period`);
+- the certificate download function (an unknown-function answer is an error for staff);
+- which item types a client may suspend besides licences;
+- the columns of the non-certificate lists (read tolerantly: `status`/`item_status`,
+  `remoteid` where present; a row without a known status is pending, nothing is done on it).
 """
 
 from __future__ import annotations
