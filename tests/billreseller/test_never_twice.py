@@ -202,6 +202,25 @@ def test_crash_with_an_upstream_that_drops_remoteid_is_adopted_by_the_intent(
     assert rs.upstream.calls["item.setremoteid"] == 1
 
 
+def test_a_service_linked_to_another_remoteid_is_never_a_candidate(
+    rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
+) -> None:
+    """After a crash, a service ordered meanwhile for another remoteid (the list states it) is
+    certainly not ours: the re-run adopts the one unlinked service instead of stopping."""
+    item = rs.item("vds", domain="otherremote.example.com")
+
+    def drop_remoteid(service: Any) -> None:
+        service.remoteid = ""
+
+    kill_inside_order(rs, on_order, item, also=drop_remoteid)
+    on_order(lambda service: None)
+    (order,) = rs.upstream.orders
+    foreign = rs.upstream.add_service("vds", "21", 1, remoteid="90001")
+    assert rerun_open(rs, item) == 1
+    assert rs.upstream_id(item) == order.service_id
+    assert rs.upstream.service(foreign).remoteid == "90001"
+
+
 def test_two_candidates_after_a_crash_stop_for_a_person(
     rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
 ) -> None:
