@@ -225,12 +225,12 @@ OWN_ERRORS: Mapping[str, Text] = {
     },
     "invalid_order_data": {
         "ru": (
-            "Для заказа не хватает данных, которые нужны вышестоящему BILLmanager "
-            "(для сертификата: CSR и контакты)."
+            "Для заказа не хватает данных, которые нужны вышестоящему BILLmanager (дата-центр; "
+            "для сертификата: CSR, страна, контакты). Ничего не заказано."
         ),
         "en": (
-            "The order lacks data the upstream BILLmanager needs (for a certificate: the CSR "
-            "and contacts)."
+            "The order lacks data the upstream BILLmanager needs (a data centre; for a "
+            "certificate: the CSR, its country, contacts). Nothing was ordered."
         ),
     },
     "tariff_change_unsupported": {
