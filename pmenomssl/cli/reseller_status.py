@@ -191,7 +191,7 @@ def _print(view: View) -> None:
             _line("service", f"none saved, none with remoteid {item.id}")
         return
     _line(f"service {svc.id}", f"{svc.status} ({UPSTREAM_STATUS.get(svc.status, 'unknown')})")
-    _line("tariff", svc.pricelist_id or "?")
+    _line("tariff", svc.pricelist or "?")
     _line("period", f"{svc.period} months" if svc.period else "?")
     _line("expiredate", str(svc.expiredate or "(none)"))
     _line("remoteid", svc.remoteid or "(not linked)")

@@ -24,7 +24,9 @@ from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
-    from pmenomssl.upstream import Tariff
+    from collections.abc import Mapping
+
+    from pmenomssl.upstream import OrderForm, Tariff
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +44,14 @@ examples:
   # before any module exists: credentials typed in (the password as for `check`)
   pmbillreseller tariffs --url {EXAMPLE_URL} --username reseller
 
+  # cache the certificate tariffs as certificate templates (a certificate tariff's
+  # "Certificate type" in the panel can only be one of them), then restart the panel
+  pmbillreseller tariffs --refresh --itemtype certificate
+
 columns: id (= the internal name of the local tariff), title, periods in months with the
-upstream price of each (a local tariff may only offer these periods), addons: id (= the internal
-name of the local addon), name, price per unit per month, allowed range.
+upstream price of each (a local tariff may only offer these periods), addons (the addon_<id>
+fields of the tariff's order form): id (= the internal name of the local addon), and the name,
+price and range where the form shows them.
 exit status: 0 listed, 1 the upstream could not be asked (the output says why), 2 wrong arguments.
 """
 
@@ -70,6 +77,12 @@ def add_parser(
         choices=ITEMTYPES,
         help="only this item type (default: all of them)",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also cache the upstream's certificate tariffs as the module's certificate "
+        "templates (upstream_<id>), which BILLmanager reads at its next start",
+    )
     add_credentials(
         parser,
         module_help="connect with processing module M's settings (default: the first active "
@@ -92,10 +105,18 @@ def run(args: argparse.Namespace) -> int:
     except ModuleError as exc:
         print(wrapped(exc.desc, "FAILED: "))
         return 1
-    return _list(source, [args.itemtype] if args.itemtype else list(ITEMTYPES))
+    if args.refresh and args.itemtype not in (None, "certificate"):
+        return error(
+            "tariffs",
+            "--refresh caches certificate tariffs: use it without "
+            "--itemtype or with --itemtype certificate",
+            2,
+        )
+    itemtypes = [args.itemtype] if args.itemtype else list(ITEMTYPES)
+    return _list(source, itemtypes, refresh=args.refresh)
 
 
-def _list(source: Source, itemtypes: list[str]) -> int:
+def _list(source: Source, itemtypes: list[str], *, refresh: bool = False) -> int:
     from pmenomssl.handlers.billreseller import settings
     from pmenomssl.upstream import UpstreamAccessDenied, UpstreamMissing
 
@@ -109,6 +130,8 @@ def _list(source: Source, itemtypes: list[str]) -> int:
             try:
                 with Progress(f"reading the upstream's {itemtype} tariffs"):
                     tariffs = client.tariffs(itemtype)
+                    # Addons are fields of each tariff's order form, not of the price list.
+                    forms = {t.id: client.order_form(itemtype, t.id) for t in tariffs}
             except not_sold as exc:
                 logger.warning("%s tariffs: %s", itemtype, exc.desc)
                 print()
@@ -122,15 +145,35 @@ def _list(source: Source, itemtypes: list[str]) -> int:
                 print(f"    error type: {exc.error_type}")
                 return 1
             print()
-            _print(itemtype, tariffs)
+            _print(itemtype, tariffs, forms)
+            if refresh and itemtype == "certificate":
+                _save_templates(client.url, tariffs)
     return status
+
+
+def _save_templates(url: str, tariffs: list[Tariff]) -> None:
+    from pmenomssl import config
+    from pmenomssl.handlers.billreseller import templates
+
+    path = templates.cache_path(config.mgr_root(), config.module_name())
+    cached = templates.save(path, url, [(t.id, t.title) for t in tariffs])
+    names = ", ".join(s.name for s in templates.declared({url: cached[url]})) or "none"
+    print()
+    print(
+        wrapped(
+            f"Certificate templates refreshed: {names} (cached in {path}; "
+            f"{len(templates.declared(cached))} in all). BILLmanager reads them at its next "
+            "start: then pick the template upstream_<id> as the certificate tariff's type, "
+            "with the internal name <id>."
+        )
+    )
 
 
 def _money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def _print(itemtype: str, tariffs: list[Tariff]) -> None:
+def _print(itemtype: str, tariffs: list[Tariff], forms: Mapping[str, OrderForm]) -> None:
     if not tariffs:
         print(f"{itemtype}: no tariffs")
         return
@@ -151,15 +194,17 @@ def _print(itemtype: str, tariffs: list[Tariff]) -> None:
     print("  " + f"{header[0].ljust(widths[0])}  {header[1].ljust(widths[1])}  {header[2]}")
     for tariff, row in zip(tariffs, rows):
         print("  " + f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}")
-        for addon in tariff.addons:
+        form = forms.get(tariff.id)
+        for addon in form.addons if form is not None else []:
             limits = ""
             if addon.min is not None or addon.max is not None:
                 low = "" if addon.min is None else str(addon.min)
                 high = "" if addon.max is None else str(addon.max)
                 limits = f", {low}-{high}"
-            cost = f"{_money(addon.cost)} {tariff.currency}".rstrip()
-            print(
-                "  "
-                + " " * (widths[0] + 2)
-                + f"addon {addon.id}: {addon.name}, {cost} per unit per month{limits}"
+            cost = (
+                f", {_money(addon.cost)} {tariff.currency}".rstrip() + " per unit per month"
+                if addon.cost is not None
+                else ""
             )
+            name = addon.name or f"preset {addon.value or '-'}"
+            print("  " + " " * (widths[0] + 2) + f"addon {addon.id}: {name}{cost}{limits}")

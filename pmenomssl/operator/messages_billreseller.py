@@ -236,17 +236,23 @@ OWN_ERRORS: Mapping[str, Text] = {
     },
     "invalid_order_data": {
         "ru": (
-            "Для заказа не хватает данных, которые нужны вышестоящему BILLmanager "
-            "(для сертификата: CSR и контакты)."
+            "Для заказа не хватает данных, которые нужны вышестоящему BILLmanager (дата-центр; "
+            "для сертификата: CSR, страна, контакты). Ничего не заказано."
         ),
         "en": (
-            "The order lacks data the upstream BILLmanager needs (for a certificate: the CSR "
-            "and contacts)."
+            "The order lacks data the upstream BILLmanager needs (a data centre; for a "
+            "certificate: the CSR, its country, contacts). Nothing was ordered."
         ),
     },
     "tariff_change_unsupported": {
-        "ru": "Смену тарифа нельзя применить у вышестоящего провайдера; она отменена.",
-        "en": "The tariff change cannot be applied upstream; it was rolled back.",
+        "ru": (
+            "Смену тарифа не удалось подтвердить у вышестоящего провайдера; она отменена. "
+            "Проверьте услугу у вышестоящего провайдера."
+        ),
+        "en": (
+            "The tariff change could not be confirmed upstream; it was rolled back. Check the "
+            "service with the upstream provider."
+        ),
     },
 }
 

@@ -40,13 +40,18 @@ from pmenomssl.upstream.errors import (
     UpstreamNotBillmanager,
     UpstreamOutcomeUnknown,
     UpstreamTransportError,
+    UpstreamTwoFactor,
+    UpstreamUnknownFunction,
     UpstreamUnreachable,
     api_error,
 )
 from pmenomssl.upstream.functions import Kind
 from pmenomssl.upstream.models import (
+    STATUS_UNKNOWN,
     Balance,
     CertificateFiles,
+    Choice,
+    OrderForm,
     Tariff,
     TariffAddon,
     UpstreamService,
@@ -179,7 +184,7 @@ class UpstreamClient:
         except UpstreamError as exc:
             # Only "no such function"-like refusals fall back; auth, IP, 2FA and access errors
             # name the cause check_connection must report.
-            if type(exc) not in (UpstreamError, UpstreamMissing):
+            if type(exc) not in (UpstreamError, UpstreamMissing, UpstreamUnknownFunction):
                 raise
             root = None
         for node in root.iter() if root is not None else ():
@@ -237,22 +242,37 @@ class UpstreamClient:
             page += 1
 
     def tariffs(self, itemtype: str) -> list[Tariff]:
-        """The tariffs we may order, with their periods (months -> price) and addons."""
+        """The tariffs we may order (`doc/list/elem`: id, title, prices/price), without addons:
+        those are fields of each tariff's order form (`order_form`)."""
         func = functions.pricelist_func(_checked_itemtype(itemtype))
         root = self._call(func, {})
-        return [_tariff(elem, func) for elem in root.findall("elem")]
+        return [_tariff(elem, func) for elem in root.iterfind("list/elem")]
+
+    def order_form(self, itemtype: str, pricelist: str) -> OrderForm:
+        """The order form of one tariff (the order function without `sok`, a READ): preset
+        fields, `slist` choices (data centres, countries, periods) and `addon_<id>` fields."""
+        func = functions.order_func(_checked_itemtype(itemtype))
+        root = self._call(func, {"pricelist": pricelist})
+        return _order_form(root, pricelist, func)
 
     def order(self, itemtype: str, fields: Mapping[str, str]) -> str:
-        """Order a service (PAID, never repeated); returns the upstream service id.
+        """Order a service (PAID, never repeated); returns the upstream service id (`/doc/id`).
 
-        `fields` are the order form's (`pricelist`, `order_period`, `remoteid`, ...); this adds
-        `skipbasket=on`, `sok=ok` and forces `autoprolong=off` for every item type: the local
-        BILLmanager renews with `prolong`, upstream auto-renewal would charge a second time."""
-        func = functions.order_func(_checked_itemtype(itemtype))
+        `fields` are the order form's (`pricelist`, the period, `remoteid`, ...); this adds
+        `clicked_button`, `skipbasket=on`, `sok=ok` and forces upstream auto-renewal off in the
+        form each function documents (`functions.autoprolong_off`): the local BILLmanager renews
+        with `prolong`, upstream auto-renewal would charge a second time."""
+        checked = _checked_itemtype(itemtype)
+        func = functions.order_func(checked)
         params = dict(fields)
-        params.update(autoprolong="off", skipbasket="on", sok="ok")
+        params.update(
+            autoprolong=functions.autoprolong_off(checked),
+            clicked_button=functions.ORDER_CLICKED_BUTTON,
+            skipbasket="on",
+            sok="ok",
+        )
         root = self._call(func, params)
-        service_id = (root.findtext("id") or "").strip()
+        service_id = (root.findtext(functions.ORDER_ID_PATH) or "").strip()
         if not service_id:
             # No error, so the order probably went through: the caller must reconcile.
             lost = UpstreamBadResponse("the reply has no <id> of the new service", func=func)
@@ -260,7 +280,8 @@ class UpstreamClient:
         return service_id
 
     def prolong(self, service_id: str, period_months: int) -> date | None:
-        """Renew a service (PAID, never repeated); the new expiry date if upstream tells it."""
+        """Renew a service (PAID, never repeated); the new expiry (`/doc/doc/newexpiredate`) if
+        upstream tells it. The outer `expiredate` of that answer is today's date: never read."""
         func = functions.PROLONG_FUNC
         params = {
             "elid": service_id,
@@ -269,7 +290,20 @@ class UpstreamClient:
             "sok": "ok",
         }
         root = self._call(func, params)
-        return _date(root.findtext("expiredate"), func)
+        return _date(root.findtext(functions.PROLONG_EXPIRY_PATH), func)
+
+    def change_pricelist(self, service_id: str, pricelist: str, period_months: int) -> None:
+        """Move a service to another tariff (`service.changepricelist`, PAID: a dearer tariff
+        charges the difference; never repeated). `skipbasket=on` pays at once, as on every
+        other paid call."""
+        params = {
+            "elid": service_id,
+            "pricelist": pricelist,
+            "period": str(period_months),
+            "skipbasket": "on",
+            "sok": "ok",
+        }
+        self._call(functions.CHANGE_PRICELIST_FUNC, params)
 
     def service_fields(self, itemtype: str, service_id: str) -> dict[str, str]:
         """The service's edit form (`<itemtype>.edit` without sok): field name -> value."""
@@ -282,9 +316,12 @@ class UpstreamClient:
         }
 
     def edit(self, itemtype: str, service_id: str, fields: Mapping[str, str]) -> None:
-        """Change the service's fields, e.g. `autoprolong`, `addon_<id>` (WRITE; may charge)."""
+        """Change the service's fields, e.g. `addon_<id>` (PAID: raising an addon charges).
+        `skipbasket=on` as in the seed documents (`vhost.edit&addon_34=1024&elid=945&
+        skipbasket=on&sok=ok`): without it the charge lands unpaid in the upstream cart and
+        the change is not made, while the call still answers ok."""
         params = dict(fields)
-        params.update(elid=service_id, sok="ok")
+        params.update(elid=service_id, skipbasket="on", sok="ok")
         self._call(f"{_checked_itemtype(itemtype)}.edit", params)
 
     def delete(self, itemtype: str, service_id: str) -> None:
@@ -304,7 +341,8 @@ class UpstreamClient:
 
     def certificate_files(self, service_id: str) -> CertificateFiles:
         """The issued certificate and its CSR (CERTIFICATE_FILE_FUNC, UNCONFIRMED);
-        UpstreamMissing until the certificate is issued."""
+        UpstreamMissing until the certificate is issued, UpstreamUnknownFunction (an error for
+        staff, not "wait") when upstream has no such function."""
         func = functions.CERTIFICATE_FILE_FUNC
         root = self._call(func, {"elid": service_id})
         crt = (root.findtext("crt") or "").strip()
@@ -342,13 +380,22 @@ class UpstreamClient:
             if self.deadline is not None and time.monotonic() >= self.deadline:
                 raise UpstreamDeadlineExceeded(func=func)
             try:
-                return _document(self._post(func, params), func)
+                root = _document(self._post(func, params), func)
             except UpstreamUnreachable:
                 raise  # not sent: safe to repeat whatever the kind
             except UpstreamTransportError as exc:
                 if call_kind is Kind.READ:
                     raise
                 raise UpstreamOutcomeUnknown(exc, func=func) from exc
+            if call_kind is Kind.READ and _bare_ok(root):
+                # Reported for accounts with two-factor authentication: an `authinfo` data call
+                # answers a bare <ok/>. Read as an empty list it would make `close` think the
+                # service is gone and close it locally without deleting it upstream.
+                raise UpstreamTwoFactor(
+                    "a data call answered <ok/> without data (two-factor authentication?)",
+                    func=func,
+                )
+            return root
 
         retrying = tenacity.Retrying(
             stop=self._stop(),
@@ -458,49 +505,115 @@ def _checked_itemtype(itemtype: str) -> str:
     return itemtype
 
 
+# UNCONFIRMED: the textual `item_status` values; the numbers are settled (1-5).
+_STATUS_WORDS = {
+    "ordered": 1,
+    "active": 2,
+    "stopped": 3,
+    "suspended": 3,
+    "deleted": 4,
+    "processing": 5,
+}
+
+
+def _text(elem: etree._Element, *tags: str) -> str:
+    """The first non-empty text among `tags` (the same thing is named differently per list)."""
+    for tag in tags:
+        value = (elem.findtext(tag) or "").strip()
+        if value:
+            return value
+    return ""
+
+
+def _status(text: str) -> int:
+    """`status` / `item_status` as a number 1-5; STATUS_UNKNOWN when absent or unknown (the
+    safe reading: a pending service, nothing is done on it)."""
+    if text.isdigit():
+        return int(text)
+    return _STATUS_WORDS.get(text.lower(), STATUS_UNKNOWN)
+
+
 def _service(elem: etree._Element, itemtype: str, func: str) -> UpstreamService:
+    """A list row by the columns it has: the certificate list (`id, CN, account, pricelist,
+    project, processingmodule, createdate, expiredate, status_msg, item_status, cost`) has no
+    `status`, `remoteid` or tariff id; other lists are read the same tolerant way."""
     service_id = (elem.findtext("id") or "").strip()
-    status_text = (elem.findtext("status") or "").strip()
-    if not service_id or not status_text:
-        raise UpstreamBadResponse("a service row has no <id> or <status>", func=func)
+    if not service_id:
+        raise UpstreamBadResponse("a service row has no <id>", func=func)
     period_text = (elem.findtext("period") or "").strip()
     return UpstreamService(
         id=service_id,
         itemtype=itemtype,
-        name=(elem.findtext("name") or "").strip(),
-        status=_whole(status_text, func, "status"),
+        name=_text(elem, "name", "CN", "domain"),
+        status=_status(_text(elem, "status", "item_status")),
         expiredate=_date(elem.findtext("expiredate"), func),
-        period=_whole(period_text, func, "period") if period_text else None,
-        remoteid=(elem.findtext("remoteid") or "").strip(),
-        pricelist_id=(elem.findtext("pricelist_id") or "").strip(),
+        period=_whole(period_text, func, "period") if period_text.isdigit() else None,
+        remoteid=_text(elem, "remoteid"),
+        pricelist=_text(elem, "pricelist_id", "pricelist"),
+        createdate=_date(elem.findtext("createdate"), func),
     )
 
 
 def _tariff(elem: etree._Element, func: str) -> Tariff:
-    tariff_id = (elem.findtext("pricelist") or "").strip()
+    """A catalogue row: `id`, `title`, `prices/price` (`period` months, `cost`, `currency`).
+    Periods that are not a whole number of months (BILLmanager marks days and trials with
+    negative or zero lengths) are left out: this module sells months only."""
+    tariff_id = (elem.findtext("id") or "").strip()
     if not tariff_id:
-        raise UpstreamBadResponse("a tariff row has no <pricelist> id", func=func)
+        raise UpstreamBadResponse("a tariff row has no <id>", func=func)
     periods: dict[int, Decimal] = {}
-    for period in elem.findall("period"):
-        months = _whole(period.get("length", ""), func, "period length")
-        periods[months] = _amount(period.get("cost", ""), func)
-    addons = [
-        TariffAddon(
-            id=addon.get("id", "").strip(),
-            name=addon.get("name", "").strip(),
-            cost=_amount(addon.get("cost", ""), func),
-            min=_whole(addon.get("min", ""), func, "addon min") if addon.get("min") else None,
-            max=_whole(addon.get("max", ""), func, "addon max") if addon.get("max") else None,
-        )
-        for addon in elem.findall("addon")
-    ]
+    currency = ""
+    for price in elem.iterfind("prices/price"):
+        period_text = (price.findtext("period") or "").strip()
+        if not period_text.isdigit() or int(period_text) < 1:
+            continue
+        periods[int(period_text)] = _amount(price.findtext("cost") or "", func)
+        currency = currency or (price.findtext("currency") or "").strip()
     return Tariff(
         id=tariff_id,
         title=(elem.findtext("title") or "").strip(),
-        currency=(elem.findtext("currency") or "").strip(),
+        currency=currency,
         periods=periods,
-        addons=addons,
     )
+
+
+def _order_form(root: etree._Element, pricelist: str, func: str) -> OrderForm:
+    """Fields are leaf children of <doc>; choices are `<slist name><val key>text</val>`;
+    `addon_<id>` fields are the addons (UNCONFIRMED: `cost`/`min`/`max` attributes on them,
+    read when present)."""
+    fields: dict[str, str] = {}
+    addons: list[TariffAddon] = []
+    for child in root:
+        if not isinstance(child.tag, str) or len(child) or child.tag == "slist":
+            continue
+        value = (child.text or "").strip()
+        fields[child.tag] = value
+        if child.tag.startswith("addon_") and child.tag != "addon_":
+            cost, low, high = child.get("cost"), child.get("min"), child.get("max")
+            addons.append(
+                TariffAddon(
+                    id=child.tag[len("addon_") :],
+                    name=child.get("name", "").strip(),
+                    cost=_amount(cost, func) if cost else None,
+                    min=_whole(low, func, "addon min") if low else None,
+                    max=_whole(high, func, "addon max") if high else None,
+                    value=value,
+                )
+            )
+    choices = {
+        slist.get("name", ""): [
+            Choice(key=val.get("key", "").strip(), text=(val.text or "").strip())
+            for val in slist.iterfind("val")
+        ]
+        for slist in root.iterfind("slist")
+    }
+    return OrderForm(pricelist=pricelist, fields=fields, choices=choices, addons=addons)
+
+
+def _bare_ok(root: etree._Element) -> bool:
+    """<doc><ok/></doc> (nothing else but whitespace): no data where data was asked for."""
+    children = [c for c in root if isinstance(c.tag, str)]
+    return len(children) == 1 and children[0].tag == "ok"
 
 
 def _amount(text: str, func: str) -> Decimal:

@@ -39,6 +39,9 @@ ERROR_TYPE_NOT_ENOUGH_MONEY = "notenoughmoney"
 # A missing object, e.g. the certificate file before the certificate is issued, or a service id
 # the account does not have.
 ERROR_TYPE_MISSING = "missing"
+# The object of a `missing` error that names the function itself: upstream has no such function
+# (or not for this account), which no retry or waiting will change.
+MISSING_OBJECT_FUNC = "func"
 
 
 def error_xml(error_type: str, error_object: str = "", msg: str = "") -> str:
@@ -103,15 +106,6 @@ class UpstreamMissing(UpstreamError):
         "Check that the upstream service id stored for the service belongs to the configured "
         "upstream account; a certificate file appears only once the certificate is issued."
     )
-    # object="func": the upstream does not have the function at all (another version, or a
-    # name marked UNCONFIRMED in functions.py that this upstream spells differently).
-    unknown_function_action = (
-        "The upstream BILLmanager does not know this function: check that the URL points to a "
-        "BILLmanager 6 and report the function name to the module's maintainers."
-    )
-
-    def _action(self) -> str:
-        return self.unknown_function_action if self.upstream_object == "func" else self.action
 
 
 class UpstreamAuthFailed(UpstreamError):
@@ -224,6 +218,20 @@ class UpstreamOutcomeUnknown(UpstreamTransportError):
         super().__init__(cause.summary + (f": {cause.detail}" if cause.detail else ""), func=func)
 
 
+class UpstreamUnknownFunction(UpstreamError):
+    """Upstream does not know the function (`type="missing" object="func"`): not "not there
+    yet" (UpstreamMissing), so a caller that waits for something must report it instead."""
+
+    summary = "the upstream BILLmanager does not offer this function"
+    # Another version, or a name marked UNCONFIRMED in functions.py that this upstream spells
+    # differently.
+    action = (
+        "The upstream BILLmanager does not know this function: check that the URL points to a "
+        "BILLmanager 6 and report the function name to the module's maintainers; until then do "
+        "this step in the upstream's panel by hand."
+    )
+
+
 # --- The ONE classification table: (type, object or None for any) -> class -----------------
 # The first row that matches wins; rows with an object come before the type's catch-all.
 ERROR_TABLE: Sequence[tuple[str, str | None, type[UpstreamError]]] = (
@@ -232,6 +240,7 @@ ERROR_TABLE: Sequence[tuple[str, str | None, type[UpstreamError]]] = (
     (ERROR_TYPE_AUTH, None, UpstreamAuthFailed),  # badpassword and any other auth object
     (ERROR_TYPE_ACCESS, None, UpstreamAccessDenied),
     (ERROR_TYPE_NOT_ENOUGH_MONEY, None, UpstreamInsufficientFunds),
+    (ERROR_TYPE_MISSING, MISSING_OBJECT_FUNC, UpstreamUnknownFunction),
     (ERROR_TYPE_MISSING, None, UpstreamMissing),
 )
 

@@ -20,7 +20,8 @@ from tests.billreseller.e2e_helpers import RecordingReseller, desc, form, rs_fix
 
 def assert_nothing_ordered(rs: RecordingReseller, item: int, balance: Decimal) -> None:
     assert rs.upstream.orders == []
-    assert sum(n for f, n in rs.upstream.calls.items() if "order.param" in f) == 0
+    # the order form (order.param without sok) may be read; it is never submitted
+    assert sum(n for f, n in rs.upstream.submitted.items() if "order.param" in f) == 0
     assert rs.upstream.balance == balance
     params = rs.params(item)
     assert params.get("upstream_id", "") == ""
@@ -55,11 +56,28 @@ def test_balance_below_the_cost_is_refused_before_ordering(rs: RecordingReseller
     error = rs.fails("open", item)
     assert error.get("type") == "upstream_insufficient_funds"
     text = desc(error)
-    # the balance (parsed from "250,50") and the cost (300 + 2 x 50) are both named
-    assert "250.5" in text and "400" in text, text
+    # the balance (parsed from "250,50") and the cost are both named; the order form shows
+    # no addon prices, so the pre-check's cost is the tariff's 300 for the month
+    assert "250.5" in text and "300" in text, text
     assert "top up" in text.lower()
     assert_nothing_ordered(rs, item, Decimal("250.5"))
     # topped up: the re-run orders, once
+    rs.upstream.configure(balance=Decimal("1000"))
+    rs.ok("open", item)
+    assert len(rs.upstream.orders) == 1
+
+
+def test_balance_below_the_cost_with_addons_is_refused_by_upstream_without_a_charge(
+    rs: RecordingReseller,
+) -> None:
+    # 350 covers the tariff (300) but not its addons (+ 2 x 50): the pre-check cannot know the
+    # addon prices, upstream refuses the order itself, and nothing is charged or saved as ours.
+    rs.upstream.configure(balance=Decimal("350"))
+    item = rs.item("vds", domain="poor-addons.example.com", addons={"211": 2})
+    error = rs.fails("open", item)
+    assert error.get("type") == "upstream_insufficient_funds"
+    assert rs.upstream.orders == [] and rs.upstream.balance == Decimal("350")
+    assert rs.upstream_id(item) == ""
     rs.upstream.configure(balance=Decimal("1000"))
     rs.ok("open", item)
     assert len(rs.upstream.orders) == 1

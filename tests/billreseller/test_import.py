@@ -5,6 +5,7 @@ imports nothing; what is linked already, deleted, or someone else's stays out.""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -99,6 +100,8 @@ def test_import_of_a_certificate_takes_its_issued_certificate(rs: RecordingResel
     upstream_id = up.add_service("certificate", "51", 12)
     rs.ok("import", None, "--module", str(rs.module), "--itemtype", "certificate")
     item = item_of(rs, upstream_id)
+    # the certificate list shows the tariff by name ("AlphaSSL"): imported onto its id
+    assert imports(rs)[upstream_id]["import_pricelist_intname"] == "51"
     assert up.service(upstream_id).remoteid == str(item)
     assert up.orders == []
     # the client can download it from BILLmanager: sync saves upstream's certificate
@@ -150,3 +153,16 @@ def test_import_names_the_item_type_so_the_right_tariff_is_chosen(rs: RecordingR
     rs.ok("import", None, "--module", str(rs.module), "--itemtype", "vhost")
     assert imports(rs)[upstream_id]["import_itemtype_intname"] == "vhost"
     assert rs.item_row(item_of(rs, upstream_id))["pricelist"] == vhost_tariff
+
+
+def test_a_certificate_whose_tariff_name_is_not_unique_is_not_imported(
+    rs: RecordingReseller,
+) -> None:
+    up = rs.upstream
+    rs.tariff("certificate")
+    up.state.tariffs["52"] = replace(up.state.tariffs["51"], id="52")  # the same title
+    upstream_id = up.add_service("certificate", "51", 12)
+    rs.ok("import", None, "--module", str(rs.module), "--itemtype", "certificate")
+    assert imports(rs) == {}, "never imported onto a guessed (or empty) tariff"
+    assert up.service(upstream_id).remoteid == ""
+    assert "names no single upstream tariff" in rs.log_text()

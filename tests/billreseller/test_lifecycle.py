@@ -7,6 +7,7 @@ certificate (the sandbox's real X.509 for the order's CSR).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -22,12 +23,13 @@ from pmenomssl.sandbox.upstream import (
     STOPPED,
 )
 from pmenomssl.sandbox.upstream.state import add_months
+from pmenomssl.upstream import functions
 from tests.billreseller.conftest import DEFAULT_PERIODS, UPSTREAM_TARIFFS
 from tests.billreseller.e2e_helpers import RecordingReseller, desc, rs_fixture  # noqa: F401
 
 ITEMTYPES = ["certificate", "soft", "vhost", "vds", "dedic"]
-ORDER_FUNC = {t: f"v2.{t}.order.param" for t in ITEMTYPES}
-ORDER_FUNC["certificate"] = "certificate.order.param"
+# v2.* for vhost/vds/dedic (new order API), <itemtype>.order.param for certificate and soft.
+ORDER_FUNC = {t: functions.order_func(t) for t in ITEMTYPES}
 # The local post call that announces an opened service.
 OPEN_POST = {t: "service.postopen" for t in ITEMTYPES}
 OPEN_POST["certificate"] = "certificate.open"
@@ -153,7 +155,7 @@ def test_order_carries_the_item_params(rs: RecordingReseller) -> None:
     item = rs.item(
         "vds",
         domain="params.example.com",
-        params={"ostempl": "Ubuntu-24.04", "datacenter": "7"},
+        params={"ostempl": "Ubuntu-24.04", "datacenter": "Amsterdam DC"},
         addons={"211": 2, "212": 3},
     )
     balance = rs.upstream.balance
@@ -161,10 +163,28 @@ def test_order_carries_the_item_params(rs: RecordingReseller) -> None:
     (order,) = rs.upstream.orders
     fields = rs.upstream.service(order.service_id).fields
     assert fields["ostempl"] == "Ubuntu-24.04" and fields["domain"] == "params.example.com"
-    assert fields["datacenter"] == "7"
+    # the upstream's data-centre id from the order form's slist, named here by its name
+    assert fields["datacenter"] == "2"
     assert fields["addon_211"] == "2" and fields["addon_212"] == "3"
     # 300 for the month + 2 x 50 RAM + 3 x 100 CPU
     assert order.cost == Decimal("700.00") and rs.upstream.balance == balance - order.cost
+
+
+def test_without_a_datacenter_param_the_forms_preset_data_centre_is_ordered(
+    rs: RecordingReseller,
+) -> None:
+    item = rs.item("vhost", domain="dc-preset.example.com")
+    rs.ok("open", item)
+    (order,) = rs.upstream.orders
+    assert rs.upstream.service(order.service_id).fields["datacenter"] == "1"
+
+
+def test_a_datacenter_the_upstream_lacks_is_refused_before_ordering(rs: RecordingReseller) -> None:
+    item = rs.item("vds", domain="dc-none.example.com", params={"datacenter": "7"})
+    error = rs.fails("open", item)
+    assert error.get("type") == "invalid_order_data" and error.get("object") == "datacenter"
+    assert "1 (Moscow DC)" in desc(error) and "2 (Amsterdam DC)" in desc(error)
+    assert rs.upstream.orders == [] and rs.upstream.submitted == {}
 
 
 # --- edits ---------------------------------------------------------------------------------
@@ -224,7 +244,44 @@ def test_failed_edit_with_a_tariff_change_is_rolled_back(rs: RecordingReseller) 
     assert rs.posts("setparam", item) == 0
 
 
-def test_tariff_change_to_another_upstream_tariff_is_refused_and_rolled_back(
+def test_tariff_change_goes_upstream_through_changepricelist_once(rs: RecordingReseller) -> None:
+    up = rs.upstream
+    up.state.tariffs["22"] = replace(up.state.tariffs["21"], id="22", title="VDS-2")
+    item = rs.item("vds", domain="changetariff.example.com")
+    rs.ok("open", item)
+    sid = rs.upstream_id(item)
+    other = rs.standin.add_pricelist("22", "vds", module_id=rs.module)
+    rs.standin.change_pricelist(item, other)
+    rs.ok("setparam", item)
+    assert up.service(sid).pricelist == "22"
+    assert up.submitted["service.changepricelist"] == 1
+    assert rs.params(item).get("upstream_tariff_intent", "") == ""
+    assert rs.standin.journal("service.changepricelist.rollback") == []
+    rs.ok("setparam", item)  # upstream shows the tariff already: nothing is paid again
+    assert up.submitted["service.changepricelist"] == 1
+
+
+def test_a_lost_tariff_change_answer_is_never_paid_again(rs: RecordingReseller) -> None:
+    up = rs.upstream
+    up.state.tariffs["22"] = replace(up.state.tariffs["21"], id="22", title="VDS-2")
+    item = rs.item("vds", domain="losttariff.example.com")
+    rs.ok("open", item)
+    sid = rs.upstream_id(item)
+    other = rs.standin.add_pricelist("22", "vds", module_id=rs.module)
+    rs.standin.change_pricelist(item, other)
+    up.fault("service.changepricelist", "reset_before")  # not carried out, the answer lost
+    error = rs.fails("setparam", item)
+    assert error.get("type") == "upstream_outcome_unknown"
+    assert up.service(sid).pricelist == "21"
+    assert rs.params(item)["upstream_tariff_intent"] == "22"
+    # The re-run cannot tell from upstream's list whether it was paid: a person decides.
+    rs.standin.change_pricelist(item, other)
+    error = rs.fails("setparam", item)
+    assert error.get("type") == "tariff_change_unsupported"
+    assert up.submitted["service.changepricelist"] == 1
+
+
+def test_tariff_change_to_a_tariff_upstream_lacks_is_refused_and_rolled_back(
     rs: RecordingReseller,
 ) -> None:
     item = rs.item("vds", domain="othertariff.example.com")
@@ -233,7 +290,7 @@ def test_tariff_change_to_another_upstream_tariff_is_refused_and_rolled_back(
     other = rs.standin.add_pricelist("99", "vds", module_id=rs.module)
     rs.standin.change_pricelist(item, other)
     error = rs.fails("setparam", item)
-    assert error.get("type") == "tariff_change_unsupported"
+    assert error.get("type") == "unknown_tariff"
     assert "99" in desc(error) and "21" in desc(error)
     assert len(rs.standin.journal("service.changepricelist.rollback")) == 1
     assert rs.item_row(item)["lastpricelist"] is None

@@ -116,14 +116,14 @@ def kill_inside_order(
 @pytest.mark.parametrize("itemtype", ["vds", "certificate"])
 def test_order_reply_lost_is_reconciled_not_repeated(rs: RecordingReseller, itemtype: str) -> None:
     item = rs.item(itemtype, domain=f"lost-{itemtype}.example.com")
-    rs.upstream.fault(ORDER_FUNC[itemtype], "reset_after")
+    rs.upstream.fault(ORDER_FUNC[itemtype] + "#sok", "reset_after")
     first = rs.run("open", item)
     assert rs.upstream.faults.fired == [(ORDER_FUNC[itemtype], "reset_after")]
     if first.returncode != 0:
         rs.error_of(first)
         rerun_open(rs, item)
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls[ORDER_FUNC[itemtype]] == 1
+    assert rs.upstream.submitted[ORDER_FUNC[itemtype]] == 1
 
 
 def test_order_reply_lost_and_listing_down_then_rerun(
@@ -132,7 +132,7 @@ def test_order_reply_lost_and_listing_down_then_rerun(
     """The answer is lost and the listing that would reconcile fails too: the run fails
     cleanly without the id; the re-run adopts the service instead of ordering."""
     item = rs.item("vds", domain="lostlist.example.com")
-    rs.upstream.fault("v2.vds.order.param", "reset_after")
+    rs.upstream.fault("v2.vds.order.param#sok", "reset_after")
     on_order(lambda service: rs.upstream.fault("vds", "http_500", times=3))
     error = rs.error_of(rs.run("open", item))
     # staff read that the ORDER's outcome is unknown (not why the look-up failed)
@@ -154,7 +154,7 @@ def test_sigkill_inside_the_order_then_rerun(
     on_order(lambda service: None)
     assert rerun_open(rs, item) == 1
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls["v2.vds.order.param"] == 1
+    assert rs.upstream.submitted["v2.vds.order.param"] == 1
 
 
 def test_sigkill_while_saving_the_upstream_id_then_rerun(rs: RecordingReseller) -> None:
@@ -202,6 +202,25 @@ def test_crash_with_an_upstream_that_drops_remoteid_is_adopted_by_the_intent(
     assert rs.upstream.calls["item.setremoteid"] == 1
 
 
+def test_a_service_linked_to_another_remoteid_is_never_a_candidate(
+    rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
+) -> None:
+    """After a crash, a service ordered meanwhile for another remoteid (the list states it) is
+    certainly not ours: the re-run adopts the one unlinked service instead of stopping."""
+    item = rs.item("vds", domain="otherremote.example.com")
+
+    def drop_remoteid(service: Any) -> None:
+        service.remoteid = ""
+
+    kill_inside_order(rs, on_order, item, also=drop_remoteid)
+    on_order(lambda service: None)
+    (order,) = rs.upstream.orders
+    foreign = rs.upstream.add_service("vds", "21", 1, remoteid="90001")
+    assert rerun_open(rs, item) == 1
+    assert rs.upstream_id(item) == order.service_id
+    assert rs.upstream.service(foreign).remoteid == "90001"
+
+
 def test_two_candidates_after_a_crash_stop_for_a_person(
     rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
 ) -> None:
@@ -222,6 +241,40 @@ def test_two_candidates_after_a_crash_stop_for_a_person(
     rs.standin.set_item_param(item, "upstream_id", order.service_id)
     rs.ok("open", item)
     assert len(rs.upstream.orders) == 1 and rs.upstream_id(item) == order.service_id
+
+
+def test_certificate_killed_inside_the_order_is_adopted_by_its_cn(
+    rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
+) -> None:
+    """The certificate list has no remoteid column (settled-facts.md): after a crash the re-run
+    finds the order by the intent's id floor and the CN it ordered, even though a certificate
+    for another domain was bought upstream meanwhile, and links it."""
+    item = rs.item("certificate", domain="crash-cert.example.com")
+    kill_inside_order(rs, on_order, item)
+    on_order(lambda service: None)
+    (order,) = rs.upstream.orders
+    other = rs.upstream.add_service("certificate", "51", 12)  # another domain, by hand
+    assert rs.upstream.service(other).name != "crash-cert.example.com"
+    assert rerun_open(rs, item) == 1
+    assert rs.upstream_id(item) == order.service_id and len(rs.upstream.orders) == 1
+    assert rs.upstream.service(order.service_id).remoteid == str(item)  # linked
+    assert rs.upstream.service(other).remoteid == ""
+
+
+def test_two_certificates_for_the_same_cn_after_a_crash_stop_for_a_person(
+    rs: RecordingReseller, on_order: Callable[[Callable[[Any], None]], None]
+) -> None:
+    item = rs.item("certificate", domain="twin-cert.example.com")
+    kill_inside_order(rs, on_order, item)
+    on_order(lambda service: None)
+    (order,) = rs.upstream.orders
+    other = rs.upstream.add_service("certificate", "51", 12)
+    with rs.upstream.state.lock:  # the same domain, bought by hand upstream meanwhile
+        rs.upstream.state.services[other].fields["domain"] = "twin-cert.example.com"
+    error = rs.fails("open", item)
+    assert error.get("type") == "order_ambiguous"
+    assert order.service_id in desc(error) and other in desc(error)
+    assert len(rs.upstream.orders) == 1 and rs.upstream_id(item) == ""
 
 
 def test_stale_intent_never_adopts_another_items_service(rs: RecordingReseller) -> None:
@@ -259,7 +312,7 @@ def test_two_opens_of_the_same_item_at_once_order_once(rs: RecordingReseller) ->
             assert error is not None and error.get("type") in RETRYABLE, stdout
             rerun_open(rs, item)
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls["v2.vds.order.param"] == 1
+    assert rs.upstream.submitted["v2.vds.order.param"] == 1
     assert "busy with another run" in rs.log_text(), "the two runs never overlapped"
 
 
@@ -416,7 +469,7 @@ def test_order_that_never_reached_upstream_is_placed_by_the_rerun(rs: RecordingR
     """The order hangs and the run gives up at its deadline without an answer; upstream never
     carried it out. The re-run finds the intent but no service, so it orders: once."""
     item = rs.item("vds", domain="hung.example.com")
-    rs.upstream.fault("v2.vds.order.param", "timeout")
+    rs.upstream.fault("v2.vds.order.param#sok", "timeout")
     started = time.monotonic()
     result = rs.run("open", item, env={"PMENOMSSL_DEADLINE": "3"})
     assert time.monotonic() - started < 10, "the run did not stop at its deadline"
@@ -424,7 +477,7 @@ def test_order_that_never_reached_upstream_is_placed_by_the_rerun(rs: RecordingR
     assert rs.upstream.orders == [] and rs.params(item).get("upstream_order_intent")
     assert rerun_open(rs, item) == 1
     assert_one_order_linked(rs, item)
-    assert rs.upstream.calls["v2.vds.order.param"] == 2  # the lost one and the real one
+    assert rs.upstream.submitted["v2.vds.order.param"] == 2  # the lost one and the real one
     # What staff read must say the ORDER's outcome is unknown, not that "nothing was sent"
     # (the reconciling list read that ran out of time is not the point).
     assert error.get("type") in ("upstream_outcome_unknown", "deadline_exceeded"), desc(error)

@@ -94,7 +94,7 @@ def test_password_stays_out_of_every_output_of_a_whole_life(rs: RecordingReselle
     rs.ok("getbalance", None, "--module", str(rs.module))
     item = rs.item("vds", domain="life-secret.example.com", addons={"211": 1})
     ro = rs.standin.add_runningoperation(item, trycount=1, operation="open")
-    up.fault("v2.vds.order.param", "reset_after")
+    up.fault("v2.vds.order.param#sok", "reset_after")
     up.fault("vds", "html")  # the reconciling list read fails too (a proxy's page)
     result = rs.run("open", item, "--runningoperation", str(ro))
     assert result.returncode == 1

@@ -39,8 +39,10 @@ def test_open_orders_once_and_opens_an_active_vds(reseller: Reseller) -> None:
     assert row["expiredate"] == service.expiredate
     writes = _open_writes(reseller)
     assert writes["service.postopen"] == 1
-    # Upstream calls: list, tariffs, balance, order, list again (status): nothing more.
-    assert sum(up.calls.values()) == 5, up.calls
+    # Upstream calls: list, tariffs, the tariff's order form (addons, data centres), balance,
+    # order, list again (status): nothing more.
+    assert sum(up.calls.values()) == 6, up.calls
+    assert up.calls["v2.vds.order.param"] == 2  # the form (no sok), then the one paid order
     # mgrctl: intent, upstream_id, postopen, opened marker, expiry.
     assert sum(writes.values()) == 5, writes
 
@@ -76,7 +78,7 @@ def test_open_waits_while_upstream_is_processing_and_sync_item_finishes(
 def test_an_order_whose_answer_is_lost_is_adopted_not_repeated(reseller: Reseller) -> None:
     up = reseller.upstream
     item = reseller.item("vds", period=1)
-    up.fault("v2.vds.order.param", "reset_after")  # paid upstream, the reply never arrives
+    up.fault("v2.vds.order.param#sok", "reset_after")  # paid upstream, the reply never arrives
 
     first = reseller.run("open", item)
     if first.returncode != 0:

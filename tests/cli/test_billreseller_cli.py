@@ -245,10 +245,12 @@ def test_tariffs_of_one_itemtype_with_periods_prices_and_addons(run: Run) -> Non
     row = next(line.split() for line in lines if line.strip().startswith("21 "))
     assert row[:2] == ["21", "VDS-1"]
     assert "1: 300.00 RUB, 3: 870.00 RUB, 12: 3240.00 RUB" in " ".join(row)
-    assert any("addon 211: RAM, GB, 50.00 RUB per unit per month, 1-64" in x for x in lines)
-    assert any(x.strip().startswith("addon 212: CPU") for x in lines)
+    # addons are the addon_<id> fields of the tariff's order form (no prices there)
+    assert any(x.strip() == "addon 211: preset 1" for x in lines), lines
+    assert any(x.strip().startswith("addon 212:") for x in lines)
     assert "certificate:" not in lines
     assert run.upstream.calls["v2.vds.order.pricelist"] == 1
+    assert run.upstream.calls["v2.vds.order.param"] == 1 and run.upstream.submitted == {}
     assert sum(run.upstream.calls[f"v2.{t}.order.pricelist"] for t in ("vhost", "soft")) == 0
 
 
@@ -264,7 +266,28 @@ def test_tariffs_of_every_itemtype_from_the_first_module(run: Run) -> None:
     ):
         block = result.stdout.split(f"\n{itemtype}:\n", 1)[1].split("\n\n", 1)[0]
         assert block.splitlines()[1].split()[0] == tariff, (itemtype, block)
-    assert run.upstream.calls["v2.certificate.order.pricelist"] == 1
+    # certificates are not v2. products (ISPsystem's New Order API page)
+    assert run.upstream.calls["certificate.order.pricelist"] == 1
+    assert run.upstream.calls["v2.certificate.order.pricelist"] == 0
+
+
+def test_tariffs_refresh_declares_the_certificate_tariffs_as_templates(run: Run) -> None:
+    before = run("--command", "features")
+    assert before.returncode == 0 and "<templates>" not in before.stdout
+    wrong = run("tariffs", "--refresh", "--itemtype", "vds")
+    assert wrong.returncode == 2 and "certificate" in wrong.stderr
+    result = run("tariffs", "--refresh", "--itemtype", "certificate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Certificate templates refreshed: upstream_51" in squash(result.stdout)
+    features = etree.fromstring(run("--command", "features").stdout.encode())
+    templates = features.findall("templates/template")
+    assert [(t.get("name"), t.get("authemail")) for t in templates] == [("upstream_51", "yes")]
+    assert "approver" in [f.get("name") for f in features.findall("features/feature")]
+    approver = run(
+        "--command", "approver", "--module", str(run.module), "--domain", "a.example.com"
+    )
+    assert approver.returncode == 0, approver.stdout + approver.stderr
+    assert "<approver>admin@a.example.com</approver>" in approver.stdout
 
 
 def test_tariffs_argument_errors_and_a_refused_login(run: Run) -> None:
@@ -314,7 +337,7 @@ def test_status_side_by_side_after_an_order(run: Run) -> None:
     assert value_of(local, "upstream_id") == upstream_id
     assert value_of(local, "addon 211") == "4"
     assert value_of(remote, f"service {upstream_id}") == "2 (active)"
-    assert value_of(remote, "tariff") == "21"
+    assert value_of(remote, "tariff") == "VDS-1"  # upstream lists show the tariff by name
     assert value_of(remote, "remoteid") == str(item)
     assert value_of(remote, "addon 211") == "4"
     assert "Next: Nothing to do" in result.stdout

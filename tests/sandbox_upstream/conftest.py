@@ -15,6 +15,7 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 
 from pmenomssl.sandbox.upstream import UpstreamSandbox
+from pmenomssl.upstream import functions
 
 
 class Api:
@@ -53,16 +54,20 @@ class Api:
         return error.get("type", ""), error.get("object", ""), error.findtext("msg") or ""
 
     def order(self, itemtype: str, pricelist: str, period: int, **params: object) -> str:
-        """A paid order of a non-certificate service; returns the upstream id."""
+        """A paid order of a non-certificate service, with the fields its order function
+        requires (functions.py); returns the upstream id."""
         fields: dict[str, object] = {
             "pricelist": pricelist,
-            "order_period": period,
-            "autoprolong": "off",
+            functions.order_period_field(itemtype): period,
+            "autoprolong": functions.autoprolong_off(itemtype),
+            "clicked_button": "finish",
             "skipbasket": "on",
             "sok": "ok",
         }
+        if functions.requires_datacenter(itemtype):
+            fields["datacenter"] = "1"
         fields.update(params)
-        service_id = self.ok(f"v2.{itemtype}.order.param", **fields).findtext("id")
+        service_id = self.ok(functions.order_func(itemtype), **fields).findtext("id")
         assert service_id and service_id.isdigit()
         return service_id
 

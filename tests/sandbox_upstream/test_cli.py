@@ -74,7 +74,13 @@ def test_cli_serves_orders_and_stops_cleanly(served: Served) -> None:
     assert served.username == "demo" and len(served.password) >= 16
     assert 'balance="500,00"' in served.call("whoami")
     reply = served.call(
-        "v2.vhost.order.param", pricelist="11", order_period="1", skipbasket="on", sok="ok"
+        "v2.vhost.order.param",
+        pricelist="11",
+        order_period="1",
+        datacenter="1",
+        clicked_button="finish",
+        skipbasket="on",
+        sok="ok",
     )
     assert "<id>1001</id>" in reply
     assert "<status>5</status>" in served.call("vhost")  # --activate-after 2

@@ -15,7 +15,15 @@ from pmenomssl.sandbox.upstream import FAULT_KINDS, UpstreamSandbox
 from .conftest import Api
 
 ORDER_FUNC = "v2.vhost.order.param"
-ORDER = {"pricelist": "11", "order_period": "1", "skipbasket": "on", "remoteid": "42", "sok": "ok"}
+ORDER = {
+    "pricelist": "11",
+    "order_period": "1",
+    "datacenter": "1",
+    "clicked_button": "finish",
+    "skipbasket": "on",
+    "remoteid": "42",
+    "sok": "ok",
+}
 PRICE = Decimal("150.00")
 
 # kind -> (transport error expected?, HTTP status, is the order carried out and paid?)

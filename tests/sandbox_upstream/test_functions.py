@@ -16,6 +16,7 @@ from pmenomssl.sandbox.upstream import (
     UpstreamSandbox,
 )
 from pmenomssl.sandbox.upstream.state import add_months
+from pmenomssl.upstream import functions
 from pmenomssl.upstream.errors import ERROR_TYPE_ACCESS, ERROR_TYPE_MISSING
 
 from .conftest import Api
@@ -47,23 +48,31 @@ def test_whoami_without_balance_leaves_dashboard_as_the_fallback(api: Api) -> No
 
 @pytest.mark.parametrize("itemtype", ITEMTYPES)
 def test_pricelist_has_the_seeded_tariff(api: Api, itemtype: str) -> None:
-    root = api.ok(f"v2.{itemtype}.order.pricelist")
-    elems = root.findall("elem")
-    assert [e.findtext("pricelist") for e in elems] == [SEEDED[itemtype]]
-    assert elems[0].findtext("currency") == "RUB"
-    assert elems[0].findall("period"), "every tariff has periods"
+    # doc/list/elem rows with id, title, prices/price: what every price-list reader expects.
+    root = api.ok(functions.pricelist_func(itemtype))
+    assert root.findall("elem") == [], "tariffs are rows of a list, not of the document"
+    elems = root.findall("list/elem")
+    assert [e.findtext("id") for e in elems] == [SEEDED[itemtype]]
+    prices = elems[0].findall("prices/price")
+    assert prices, "every tariff has periods"
+    assert {p.findtext("currency") for p in prices} == {"RUB"}
+
+
+def test_certificates_and_licences_are_not_v2_products(api: Api) -> None:
+    for itemtype in ("certificate", "soft"):
+        assert api.error(f"v2.{itemtype}.order.pricelist")[:2] == (ERROR_TYPE_MISSING, "func")
+        assert api.error(f"v2.{itemtype}.order.param", pricelist=SEEDED[itemtype])[:2] == (
+            ERROR_TYPE_MISSING,
+            "func",
+        )
 
 
 def test_vds_pricelist_in_detail(api: Api) -> None:
-    elem = api.ok("v2.vds.order.pricelist").find("elem")
+    elem = api.ok("v2.vds.order.pricelist").find("list/elem")
     assert elem is not None and elem.findtext("title") == "VDS-1"
-    periods = {p.get("length"): p.get("cost") for p in elem.findall("period")}
+    periods = {p.findtext("period"): p.findtext("cost") for p in elem.iterfind("prices/price")}
     assert periods == {"1": "300,00", "3": "870,00", "12": f"3{NBSP}240,00"}
-    addons = [dict(a.attrib) for a in elem.findall("addon")]
-    assert addons == [
-        {"id": "211", "name": "RAM, GB", "cost": "50,00", "min": "1", "max": "64"},
-        {"id": "212", "name": "CPU", "cost": "100,00", "min": "1", "max": "32"},
-    ]
+    assert elem.find("addon") is None, "addons are fields of the order form"
 
 
 def test_order_form_without_sok_charges_nothing(api: Api) -> None:
@@ -75,8 +84,43 @@ def test_order_form_without_sok_charges_nothing(api: Api) -> None:
         "12",
     ]
     assert "Debian-12" in [v.get("key") for v in form.iterfind("slist[@name='ostempl']/val")]
-    assert form.find("addon_211") is not None and form.find("addon_212") is not None
+    assert form.findtext("addon_211") == "1" and form.findtext("addon_212") == "1"
+    assert form.findtext("datacenter") == "1"
+    assert [v.get("key") for v in form.iterfind("slist[@name='datacenter']/val")] == ["1", "2"]
     assert api.up.services() == [] and api.up.balance == Decimal("10000.00")
+
+
+def test_certificate_order_form_lists_countries_by_id(api: Api) -> None:
+    form = api.ok("certificate.order.param", pricelist=51)
+    countries = {v.get("key"): v.text for v in form.iterfind("slist[@name='field_country']/val")}
+    assert countries["182"] == "Russian Federation (RU)"
+    assert form.findtext("period") == "12" and form.find("datacenter") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "error_object"),
+    [
+        ({"datacenter": ""}, "datacenter"),
+        ({"datacenter": "9"}, "datacenter"),
+        ({"clicked_button": ""}, "clicked_button"),
+        ({"autoprolong": "null"}, "autoprolong"),
+    ],
+)
+def test_v2_orders_need_their_documented_fields(
+    api: Api, change: dict[str, str], error_object: str
+) -> None:
+    fields = {
+        "pricelist": "21",
+        "order_period": "1",
+        "datacenter": "1",
+        "clicked_button": "finish",
+        "autoprolong": "off",
+        "skipbasket": "on",
+        "sok": "ok",
+    }
+    fields.update(change)
+    assert api.error("v2.vds.order.param", **fields)[1] == error_object
+    assert api.up.orders == [] and api.up.balance == Decimal("10000.00")
 
 
 def test_order_creates_the_service_with_our_remoteid_and_charges(api: Api) -> None:
@@ -144,7 +188,9 @@ def test_prolong_charges_and_extends_by_the_period(api: Api) -> None:
     assert before is not None
     balance = api.up.balance
     root = api.ok("service.prolong", elid=service_id, period=12, skipbasket="on", sok="ok")
-    assert root.findtext("expiredate") == add_months(before, 12).isoformat()
+    # The WHMCS module's shape: the new expiry in a nested doc, the outer expiredate is today.
+    assert root.findtext("doc/newexpiredate") == add_months(before, 12).isoformat()
+    assert root.findtext("expiredate") == datetime.date.today().isoformat()
     assert api.up.service(service_id).expiredate == add_months(before, 12)
     cost = Decimal("3240.00") + 2 * Decimal("50.00") * 12
     assert api.up.balance == balance - cost
@@ -178,7 +224,9 @@ def test_edit_reads_fields_and_writes_them(api: Api) -> None:
     assert fields.findtext("pricelist") == "21"
     balance = api.up.balance
 
-    root = api.ok("vds.edit", elid=service_id, autoprolong="on", addon_211=5, sok="ok")
+    root = api.ok(
+        "vds.edit", elid=service_id, autoprolong="on", addon_211=5, skipbasket="on", sok="ok"
+    )
     assert root.find("ok") is not None
     service = api.up.service(service_id)
     assert service.fields["autoprolong"] == "on" and service.fields["addon_211"] == "5"
@@ -190,13 +238,25 @@ def test_edit_reads_fields_and_writes_them(api: Api) -> None:
     assert api.up.balance == balance - 3 * Decimal("50.00") * 12
 
 
+def test_a_paid_edit_without_skipbasket_waits_unpaid_in_the_cart(api: Api) -> None:
+    # Seed documents: `vhost.edit&addon_34=1024&elid=945&skipbasket=on&sok=ok`. Without it the
+    # call still answers ok, but nothing changes until the cart is paid.
+    service_id = api.order("vds", "21", 12, addon_211=2)
+    balance = api.up.balance
+    assert api.ok("vds.edit", elid=service_id, addon_211=5, sok="ok").find("ok") is not None
+    assert api.up.service(service_id).fields["addon_211"] == "2"
+    assert api.up.balance == balance
+    assert api.up.state.basket == [f"vds.edit elid={service_id}"]
+
+
 def test_edit_refusals_change_nothing(api: Api) -> None:
     service_id = api.order("vds", "21", 1, addon_211=2)
     assert api.error("vds.edit", elid=service_id, addon_211=0, sok="ok")[1] == "addon_211"
     assert api.error("vds.edit", elid=service_id, autoprolong="yes", sok="ok")[1] == "autoprolong"
     assert api.error("vhost.edit", elid=service_id)[:2] == (ERROR_TYPE_MISSING, "elid")
     api.up.configure(balance=Decimal("10.00"))
-    assert api.error("vds.edit", elid=service_id, addon_211=64, sok="ok")[0] == "notenoughmoney"
+    refused = api.error("vds.edit", elid=service_id, addon_211=64, skipbasket="on", sok="ok")
+    assert refused[0] == "notenoughmoney"
     assert api.up.service(service_id).fields["addon_211"] == "2"
     assert api.up.balance == Decimal("10.00")
 
@@ -228,7 +288,8 @@ def test_suspend_and_resume_where_a_client_may(api: Api, itemtype: str) -> None:
 
 
 def test_suspend_table_is_the_documented_choice() -> None:
-    assert frozenset({"vhost", "vds", "dedic"}) == CLIENT_SUSPENDABLE_ITEMTYPES
+    # soft: ISPsystem's WHMCS module calls soft.suspend/soft.resume from a client account.
+    assert frozenset({"soft", "vhost", "vds", "dedic"}) == CLIENT_SUSPENDABLE_ITEMTYPES
 
 
 def test_setremoteid_links_a_service(api: Api) -> None:
@@ -243,9 +304,26 @@ def test_list_row_has_every_column_of_the_design(api: Api) -> None:
     service_id = api.order("vhost", "11", 12, domain="example.com", remoteid=5)
     [row] = api.rows("vhost")
     assert row["id"] == service_id and row["name"] == "example.com"
-    assert row["pricelist_id"] == "11" and row["status"] == "2" and row["period"] == "12"
+    # The tariff column shows the tariff's name, as BILLmanager's lists do.
+    assert row["pricelist"] == "Hosting-1" and row["status"] == "2" and row["period"] == "12"
     assert row["remoteid"] == "5"
     assert row["expiredate"] == add_months(datetime.date.today(), 12).isoformat()
+
+
+def test_certificate_rows_have_the_documented_columns_only(api: Api) -> None:
+    service_id = api.up.add_service("certificate", "51", 12, remoteid="5")
+    [row] = api.rows("certificate")
+    documented = "id CN account pricelist project processingmodule createdate expiredate"
+    assert sorted(row) == sorted([*documented.split(), "status_msg", "item_status", "cost"])
+    assert row["id"] == service_id and row["item_status"] == "2"
+    assert row["pricelist"] == "AlphaSSL" and row["CN"].endswith(".example.com")
+
+
+def test_two_factor_ok_answers_a_bare_ok_to_every_call(api: Api) -> None:
+    api.up.add_service("vhost", "11", 12)
+    api.up.configure(two_factor_ok=True)
+    root = api.ok("vhost")
+    assert [child.tag for child in root] == ["ok"]
 
 
 def test_unknown_function(api: Api) -> None:

@@ -4,6 +4,8 @@ get a real X.509 leaf for the order's CSR when they become active."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from cryptography import x509
@@ -85,12 +87,15 @@ def test_set_status_by_hand_stops_automatic_activation(api: Api) -> None:
 
 
 def _order_certificate(api: Api, csr: str, **params: object) -> str:
+    """A certificate order with the documented fields (settled-facts.md)."""
+    cn = x509.load_pem_x509_csr(csr.encode()).subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     root = api.ok(
         "certificate.order.param",
         pricelist=51,
-        order_period=12,
-        crt_type="dv",
+        period=12,
+        crt_type="generate",
         csr=csr,
+        CN=str(cn[0].value),
         approver_email_1="admin@example.com",
         skipbasket="on",
         remoteid=7,
@@ -107,13 +112,14 @@ def test_certificate_file_is_missing_until_issued_then_a_real_leaf(
 ) -> None:
     api.up.configure(activate_after=2)
     csr = make_csr(rsa_key, "www.example.com", ("example.com",))
-    service_id = _order_certificate(api, csr, altname="shop.example.com mail.example.com")
+    names = "shop.example.com mail.example.com"
+    service_id = _order_certificate(api, csr, altname=names, altname_input=names)
     error_type, obj, msg = api.error("certificate.file", elid=service_id)
     assert (error_type, obj) == (ERROR_TYPE_MISSING, "crt") and "not issued" in msg
     assert error_class(error_type, obj) is UpstreamMissing
-    assert api.rows("certificate")[0]["status"] == str(PROCESSING)
+    assert api.rows("certificate")[0]["item_status"] == str(PROCESSING)
     assert api.error("certificate.file", elid=service_id)[0] == ERROR_TYPE_MISSING
-    assert api.rows("certificate")[0]["status"] == str(ACTIVE)
+    assert api.rows("certificate")[0]["item_status"] == str(ACTIVE)
 
     files = api.ok("certificate.file", elid=service_id)
     chain = x509.load_pem_x509_certificates((files.findtext("crt") or "").encode())
@@ -163,7 +169,14 @@ def test_certificate_orders_need_a_valid_csr(
     api: Api, csr: str, error_type: str, words: str
 ) -> None:
     got_type, obj, msg = api.error(
-        "certificate.order.param", pricelist=51, order_period=12, csr=csr, skipbasket="on", sok="ok"
+        "certificate.order.param",
+        pricelist=51,
+        period=12,
+        crt_type="generate",
+        CN="www.example.com",
+        csr=csr,
+        skipbasket="on",
+        sok="ok",
     )
     assert (got_type, obj) == (error_type, "csr") and words in msg
     assert api.up.orders == [] and api.up.services() == []
@@ -175,3 +188,61 @@ def test_an_imported_certificate_has_files(api: Api) -> None:
     leaf = x509.load_pem_x509_certificates((files.findtext("crt") or "").encode())[0]
     csr = x509.load_pem_x509_csr((files.findtext("csr") or "").encode())
     assert leaf.public_key() == csr.public_key()
+
+
+@pytest.mark.parametrize(
+    ("change", "error_object"),
+    [
+        ({"crt_type": "csr"}, "crt_type"),
+        ({"CN": "other.example.com"}, "CN"),
+        ({"CN": ""}, "CN"),
+        ({"field_country": "999"}, "field_country"),
+        ({"altname_input": ""}, "altname"),
+        ({"autoprolong": "off"}, "autoprolong"),
+        ({"order_period": "12", "period": ""}, "period"),
+    ],
+)
+def test_certificate_orders_need_the_documented_fields(
+    api: Api, rsa_key: rsa.RSAPrivateKey, change: dict[str, str], error_object: str
+) -> None:
+    # ispmanager's "Reselling SSL certificates" / settled-facts.md: the older order function
+    # takes period, crt_type=generate, CN, field_country (an id), altname and altname_input.
+    fields = {
+        "pricelist": "51",
+        "period": "12",
+        "crt_type": "generate",
+        "csr": make_csr(rsa_key, "www.example.com"),
+        "CN": "www.example.com",
+        "field_country": "182",
+        "altname": "shop.example.com",
+        "altname_input": "shop.example.com",
+        "autoprolong": "null",
+        "skipbasket": "on",
+        "sok": "ok",
+    }
+    fields.update(change)
+    assert api.error("certificate.order.param", **fields)[1] == error_object
+    assert api.up.orders == [] and api.up.balance == Decimal("10000.00")
+
+
+def test_changepricelist_moves_the_service_and_charges_the_difference_once(api: Api) -> None:
+    api.up.state.tariffs["12"] = replace(
+        api.up.state.tariffs["11"], id="12", title="Hosting-2", periods={12: Decimal("2000.00")}
+    )
+    service_id = api.order("vhost", "11", 12)
+    balance = api.up.balance
+    refused = api.error(
+        "service.changepricelist", elid=service_id, pricelist=12, period=12, sok="ok"
+    )
+    assert refused[1] == "skipbasket" and api.up.balance == balance
+    api.ok(
+        "service.changepricelist",
+        elid=service_id,
+        pricelist=12,
+        period=12,
+        skipbasket="on",
+        sok="ok",
+    )
+    assert api.up.service(service_id).pricelist == "12"
+    assert api.up.balance == balance - (Decimal("2000.00") - Decimal("1620.00"))
+    assert api.rows("vhost")[0]["pricelist"] == "Hosting-2"

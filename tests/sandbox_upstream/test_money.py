@@ -47,8 +47,11 @@ def test_balance_can_be_spent_to_exactly_zero(api: Api) -> None:
 @pytest.mark.parametrize(
     ("func", "params"),
     [
-        ("v2.dedic.order.param", {"pricelist": 31, "order_period": 12}),
-        ("v2.vds.order.param", {"pricelist": 21, "order_period": 12, "addon_211": 64}),
+        ("v2.dedic.order.param", {"pricelist": 31, "order_period": 12, "datacenter": 1}),
+        (
+            "v2.vds.order.param",
+            {"pricelist": 21, "order_period": 12, "addon_211": 64, "datacenter": 1},
+        ),
     ],
 )
 def test_insufficient_funds_leaves_balance_and_services_unchanged(
@@ -57,7 +60,9 @@ def test_insufficient_funds_leaves_balance_and_services_unchanged(
     existing = api.order("vhost", "11", 1, remoteid=1)
     balance = api.up.balance
     services = api.up.services()
-    error_type, obj, msg = api.error(func, skipbasket="on", sok="ok", remoteid=2, **params)
+    error_type, obj, msg = api.error(
+        func, clicked_button="finish", skipbasket="on", sok="ok", remoteid=2, **params
+    )
     assert error_type == ERROR_TYPE_NOT_ENOUGH_MONEY
     assert error_class(error_type, obj) is UpstreamInsufficientFunds
     assert f"{format_money(balance)} RUB" in msg, "the message names the balance"
@@ -82,10 +87,17 @@ def test_the_account_currency_is_shown_everywhere(http: httpx.Client) -> None:
         user = api.ok("whoami").find("user")
         assert user is not None and user.get("currency") == "EUR"
         assert user.get("balance") == f"1{NBSP}234,50"
-        assert api.ok("v2.vhost.order.pricelist").findtext("elem/currency") == "EUR"
+        pricelist = api.ok("v2.vhost.order.pricelist")
+        assert pricelist.findtext("list/elem/prices/price/currency") == "EUR"
         assert (
             "EUR"
             in api.error(
-                "v2.vhost.order.param", pricelist=11, order_period=12, skipbasket="on", sok="ok"
+                "v2.vhost.order.param",
+                pricelist=11,
+                order_period=12,
+                datacenter=1,
+                clicked_button="finish",
+                skipbasket="on",
+                sok="ok",
             )[2]
         )

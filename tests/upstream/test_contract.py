@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -74,7 +75,13 @@ def client(up: UpstreamSandbox) -> Iterator[UpstreamClient]:
 
 
 def order_vds(client: UpstreamClient, remoteid: str, **extra: str) -> str:
-    fields = {"pricelist": "21", "order_period": "1", "remoteid": remoteid, **extra}
+    fields = {
+        "pricelist": "21",
+        "order_period": "1",
+        "datacenter": "1",
+        "remoteid": remoteid,
+        **extra,
+    }
     return client.order("vds", fields)
 
 
@@ -159,12 +166,12 @@ def test_balance_falls_back_to_dashboard_info(up: UpstreamSandbox, client: Upstr
 
 def test_seeded_tariffs(client: UpstreamClient) -> None:
     (vds,) = client.tariffs("vds")
-    assert vds.id == "21" and vds.currency == "RUB"
+    assert vds.id == "21" and vds.title == "VDS-1" and vds.currency == "RUB"
     assert vds.periods == {1: Decimal("300"), 3: Decimal("870"), 12: Decimal("3240")}
-    assert [(a.id, a.cost, a.min, a.max) for a in vds.addons] == [
-        ("211", Decimal("50"), 1, 64),
-        ("212", Decimal("100"), 1, 32),
-    ]
+    form = client.order_form("vds", "21")
+    assert [(a.id, a.value) for a in form.addons] == [("211", "1"), ("212", "1")]
+    assert [c.key for c in form.choices["datacenter"]] == ["1", "2"]
+    assert form.fields["datacenter"] == "1"
     periods = {t: sorted(client.tariffs(t)[0].periods) for t in ("vhost", "dedic", "soft")}
     assert periods == {"vhost": [1, 12], "dedic": [1, 12], "soft": [1, 12]}
     (certificate,) = client.tariffs("certificate")
@@ -181,7 +188,7 @@ def test_order_is_charged_once_and_listed_with_our_remoteid(
     assert up.service(service_id).fields.get("autoprolong") == "off"  # forced by the client
     found = client.find_service("vds", service_id)
     assert found is not None
-    assert (found.remoteid, found.pricelist_id, found.period) == ("42", "21", 1)
+    assert (found.remoteid, found.pricelist, found.period) == ("42", "VDS-1", 1)
     assert found.status == STATUS_ACTIVE and found.expiredate is not None
 
 
@@ -232,6 +239,27 @@ def test_edit_and_service_fields(up: UpstreamSandbox, client: UpstreamClient) ->
     client.edit("vds", service_id, {"addon_211": "4"})
     assert client.service_fields("vds", service_id)["addon_211"] == "4"
     assert up.service(service_id).fields["addon_211"] == "4"
+    assert up.state.basket == [], "paid at once (skipbasket=on), not left in the cart"
+
+
+def test_change_pricelist(up: UpstreamSandbox, client: UpstreamClient) -> None:
+    service_id = up.add_service("vhost", "11", 12)
+    up.state.tariffs["12"] = replace(up.state.tariffs["11"], id="12", title="Hosting-2")
+    client.change_pricelist(service_id, "12", 12)
+    assert up.service(service_id).pricelist == "12"
+    found = client.find_service("vhost", service_id)
+    assert found is not None and found.pricelist == "Hosting-2"
+
+
+def test_a_bare_ok_to_a_data_call_is_two_factor_never_an_empty_list(
+    up: UpstreamSandbox, client: UpstreamClient
+) -> None:
+    service_id = up.add_service("vds", "21", 1)
+    up.configure(two_factor_ok=True)
+    with pytest.raises(UpstreamTwoFactor):
+        client.find_service("vds", service_id)
+    with pytest.raises(UpstreamTwoFactor):
+        client.balance()
 
 
 def test_suspend_resume_delete(up: UpstreamSandbox, client: UpstreamClient) -> None:
@@ -273,14 +301,26 @@ def test_certificate_order_activate_and_files(up: UpstreamSandbox, client: Upstr
     csr = _csr("shop.example.com")
     fields = {
         "pricelist": "51",
-        "order_period": "12",
-        "crt_type": "dv",
+        "period": "12",
+        "crt_type": "generate",
         "csr": csr,
+        "CN": "shop.example.com",
+        "field_country": "182",
         "approver_email_1": "admin@shop.example.com",
         "altname": "www.shop.example.com",
+        "altname_input": "www.shop.example.com",
         "remoteid": "48",
     }
     service_id = client.order("certificate", fields)
+    (row,) = client.services("certificate")
+    # The certificate list: no remoteid, the tariff by name, the status in item_status.
+    assert (row.id, row.name, row.remoteid, row.pricelist) == (
+        service_id,
+        "shop.example.com",
+        "",
+        "AlphaSSL",
+    )
+    assert up.service(service_id).fields["autoprolong"] == "off"  # sent as `null`
     if up.service(service_id).crt == "":
         with pytest.raises(UpstreamMissing):
             client.certificate_files(service_id)

@@ -183,6 +183,8 @@ def test_an_unknown_function_says_so_rather_than_blaming_the_service_id() -> Non
         func="certificate.file", upstream_type="missing", upstream_object="elid", upstream_msg=""
     )
     assert "does not know this function" in unknown.desc
+    assert isinstance(unknown, upstream_errors.UpstreamUnknownFunction)
+    assert not isinstance(unknown, upstream_errors.UpstreamMissing), "never 'not there yet'"
     assert "service id" not in unknown.desc
     assert "service id" in missing.desc
     assert unknown.error_type == missing.error_type == "upstream_error"

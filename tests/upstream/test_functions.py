@@ -17,10 +17,13 @@ from pmenomssl.upstream import (
     STATUS_STOPPED,
     Balance,
     CertificateFiles,
+    Choice,
     Tariff,
     TariffAddon,
     UpstreamMissing,
     UpstreamService,
+    UpstreamTwoFactor,
+    UpstreamUnknownFunction,
 )
 
 Replay = Callable[..., Any]
@@ -63,7 +66,7 @@ def test_services_reads_every_page(replay: Replay) -> None:
         expiredate=date(2027, 11, 22),
         period=12,
         remoteid="42",
-        pricelist_id="21",
+        pricelist="VDS-1",
     )
     assert services[1].remoteid == ""
     assert services[2].expiredate is None
@@ -90,6 +93,7 @@ def test_find_service_of_an_unknown_id_is_none_after_every_page(replay: Replay) 
 
 
 def test_tariffs(replay: Replay) -> None:
+    # doc/list/elem rows with prices/price; the daily period (-50) is not a whole month.
     with replay("vds_pricelist") as (client, _):
         tariffs = client.tariffs("vds")
     assert tariffs == [
@@ -98,13 +102,20 @@ def test_tariffs(replay: Replay) -> None:
             title="VDS-1",
             currency="RUB",
             periods={1: Decimal("300"), 3: Decimal("870"), 12: Decimal("3240")},
-            addons=[
-                TariffAddon(id="211", name="RAM, GB", cost=Decimal("50"), min=1, max=64),
-                TariffAddon(id="212", name="CPU", cost=Decimal("100"), min=None, max=None),
-            ],
         ),
-        Tariff(id="22", title="VDS-2", currency="RUB", periods={12: Decimal("12000")}, addons=[]),
+        Tariff(id="22", title="VDS-2", currency="RUB", periods={12: Decimal("12000")}),
     ]
+
+
+def test_order_form_gives_addons_and_datacentres(replay: Replay) -> None:
+    with replay("vds_order_form") as (client, _):
+        form = client.order_form("vds", "21")
+    assert form.addons == [
+        TariffAddon(id="211", name="", value="1"),
+        TariffAddon("212", "", value="1"),
+    ]
+    assert form.choices["datacenter"] == [Choice("1", "Moscow DC"), Choice("2", "Amsterdam DC")]
+    assert form.fields["datacenter"] == "2" and "slist" not in form.fields
 
 
 def test_order_vds_adds_skipbasket_sok_and_autoprolong_off(replay: Replay) -> None:
@@ -115,30 +126,58 @@ def test_order_vds_adds_skipbasket_sok_and_autoprolong_off(replay: Replay) -> No
         "addon_211": "4",
         "remoteid": "42",
         "domain": "vds-42.example.com",
+        "datacenter": "1",
         "autoprolong": "on",  # upstream renewal would charge twice: the client forces off
     }
     with replay("vds_order") as (client, _):
         assert client.order("vds", fields) == "106"
 
 
-def test_order_certificate_uses_the_function_without_v2(replay: Replay) -> None:
+def test_order_certificate_uses_the_documented_function_and_fields(replay: Replay) -> None:
     fields = {
         "pricelist": "51",
-        "order_period": "12",
-        "crt_type": "dv",
+        "period": "12",
+        "crt_type": "generate",
         "csr": "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----",
+        "CN": "www.example.com",
+        "O": "Example LLC",
+        "L": "Moscow",
+        "emailAddress": "admin@example.com",
+        "field_country": "182",
         "adm_email": "admin@example.com",
         "approver_email_1": "admin@example.com",
-        "altname": "www.example.com mail.example.com",
+        "altname": "mail.example.com shop.example.com",
+        "altname_input": "mail.example.com shop.example.com",
         "remoteid": "43",
     }
     with replay("certificate_order") as (client, _):
         assert client.order("certificate", fields) == "501"
 
 
-def test_prolong_returns_the_new_expiry(replay: Replay) -> None:
+def test_prolong_returns_the_nested_new_expiry_not_todays_date(replay: Replay) -> None:
     with replay("service_prolong") as (client, _):
         assert client.prolong("101", 12) == date(2028, 11, 22)
+
+
+def test_change_pricelist(replay: Replay) -> None:
+    with replay("service_changepricelist") as (client, _):
+        assert client.change_pricelist("101", "22", 12) is None
+
+
+def test_certificate_list_is_read_by_its_documented_columns(replay: Replay) -> None:
+    with replay("certificate_list") as (client, _):
+        rows = client.services("certificate")
+    assert [(r.id, r.name, r.status, r.remoteid, r.pricelist) for r in rows] == [
+        ("501", "www.example.com", STATUS_ACTIVE, "", "AlphaSSL"),
+        ("502", "shop.example.com", STATUS_PROCESSING, "", "AlphaSSL"),
+    ]
+    assert rows[0].expiredate == date(2027, 11, 22) and rows[1].expiredate is None
+    assert rows[0].createdate == date(2026, 11, 22)
+
+
+def test_a_bare_ok_to_a_list_is_two_factor_not_an_empty_list(replay: Replay) -> None:
+    with replay("error_two_factor_bare_ok") as (client, _), pytest.raises(UpstreamTwoFactor):
+        client.find_service("vds", "101")
 
 
 def test_service_fields_reads_the_edit_form(replay: Replay) -> None:
@@ -177,6 +216,15 @@ def test_certificate_files_before_issue_is_missing(replay: Replay) -> None:
         client.certificate_files("501")
     assert e.value.error_type == "upstream_error"
     assert e.value.upstream_type == "missing"
+
+
+def test_certificate_files_of_an_unknown_function_is_an_error_not_waiting(
+    replay: Replay,
+) -> None:
+    cassette = "certificate_file_unknown_function"
+    with replay(cassette) as (client, _), pytest.raises(UpstreamUnknownFunction) as caught:
+        client.certificate_files("501")
+    assert not isinstance(caught.value, UpstreamMissing)
 
 
 def test_call_returns_the_raw_document(replay: Replay) -> None:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from pmenomssl.upstream import (
+    STATUS_UNKNOWN,
     UpstreamBadResponse,
     UpstreamClient,
     UpstreamNotBillmanager,
@@ -97,8 +98,7 @@ def test_an_upstream_that_ignores_p_cnt_sends_everything_in_one_page() -> None:
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
-        (b"<elem><id>1</id></elem>", "no <id> or <status>"),
-        (b"<elem><id>1</id><status>active</status></elem>", "status 'active'"),
+        (b"<elem><status>2</status></elem>", "no <id>"),
         (b"<elem><id>1</id><status>2</status><expiredate>soon</expiredate></elem>", "not a date"),
     ],
 )
@@ -106,6 +106,22 @@ def test_malformed_rows_are_bad_responses(row: bytes, problem: str) -> None:
     client, _ = _client(b"<doc>" + row + b"</doc>")
     with client, pytest.raises(UpstreamBadResponse, match=problem):
         client.services("vds")
+
+
+@pytest.mark.parametrize(
+    ("row", "status"),
+    [
+        (b"<elem><id>1</id></elem>", STATUS_UNKNOWN),
+        (b"<elem><id>1</id><status>frozen</status></elem>", STATUS_UNKNOWN),
+        (b"<elem><id>1</id><item_status>active</item_status></elem>", 2),
+        (b"<elem><id>1</id><item_status>3</item_status></elem>", 3),
+    ],
+)
+def test_a_row_without_a_known_status_is_read_as_unknown(row: bytes, status: int) -> None:
+    # The certificate list has no `status` column: a missing status must not fail the read.
+    client, _ = _client(b"<doc>" + row + b"</doc>")
+    with client:
+        assert [s.status for s in client.services("certificate")] == [status]
 
 
 def test_dates_in_either_format() -> None:

@@ -233,7 +233,9 @@ def test_the_function_table() -> None:
     assert kind("whoami", {}) is Kind.READ
     assert kind("vds", {"p_num": "2"}) is Kind.READ
     assert kind("vds.edit", {"elid": "1"}) is Kind.READ
-    assert kind("vds.edit", {"elid": "1", "sok": "ok"}) is Kind.WRITE
+    # Raising an addon charges: the edit with sok is paid (never retried after it may have left).
+    assert kind("vds.edit", {"elid": "1", "sok": "ok"}) is Kind.PAID
+    assert kind("service.changepricelist", {"sok": "ok"}) is Kind.PAID
     assert kind("v2.vds.order.param", {}) is Kind.READ
     assert kind("v2.vds.order.param", {"sok": "ok"}) is Kind.PAID
     assert kind("certificate.order.param", {"sok": "ok"}) is Kind.PAID
@@ -242,8 +244,11 @@ def test_the_function_table() -> None:
     paid = {f for f, kinds in FUNCTIONS.items() if Kind.PAID in kinds}
     assert paid == {
         "service.prolong",
+        "service.changepricelist",
         "certificate.order.param",
-        *(f"v2.{t}.order.param" for t in ("soft", "vhost", "vds", "dedic")),
+        "soft.order.param",
+        *(f"v2.{t}.order.param" for t in ("vhost", "vds", "dedic")),
+        *(f"{t}.edit" for t in ("certificate", "soft", "vhost", "vds", "dedic")),
     }
 
 

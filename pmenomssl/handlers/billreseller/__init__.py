@@ -16,15 +16,16 @@ so `features` (run at every panel start) imports neither httpx, lxml nor PyMySQL
     lifecycle.py  suspend, resume, close
     importing.py  import
     account.py    check_connection, getbalance
+    templates.py  certificate templates of the upstream's certificate tariffs (cached)
     params.py     every item param name;  errors.py  every error type
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
-from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec
+from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec, TemplateSpec
 from pmenomssl.handlers.billreseller import settings
 from pmenomssl.handlers.billreseller.itemtypes import ITEMTYPES
 from pmenomssl.handlers.sourceip import SOURCEIP_PARAM
@@ -57,12 +58,28 @@ class BillResellerHandler(Handler):
     # A failed prolong becomes a manual task at once: a retry could pay a second time.
     max_tries: Mapping[str, int] = MappingProxyType({"prolong": 1})
 
+    def templates(self) -> Sequence[TemplateSpec]:
+        """One per upstream certificate tariff in the cache `tariffs --refresh` writes: a
+        certificate tariff's type can only be picked from these."""
+        from pmenomssl import config
+        from pmenomssl.handlers.billreseller import templates
+
+        path = templates.cache_path(config.mgr_root(), config.module_name())
+        return templates.declared(templates.load(path))
+
     # --- module commands --------------------------------------------------------------------
 
     def command_tune_connection(self, ctx: Context) -> Output:
         from pmenomssl.handlers.sourceip import tune_connection
 
         return tune_connection(ctx.document)
+
+    def command_approver(self, ctx: Context) -> Output:
+        """The approver addresses a certificate order may use, constructed locally (no upstream
+        call: it answers while a client types the order); the same rules as the ENOM module."""
+        from pmenomssl.handlers.enomssl import approvers
+
+        return approvers.document(ctx.args.domain or "")
 
     def command_check_connection(self, ctx: Context) -> Output:
         from pmenomssl.handlers.billreseller import account

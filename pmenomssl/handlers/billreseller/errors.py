@@ -13,8 +13,9 @@ Raised here (each needs a `msg_error_<type>` in the module XML):
                                  could be ours: a person must pick (nothing is ordered again)
     not_ordered                  the service has no upstream service yet (open has not finished)
     upstream_service_missing     the saved upstream service id is not in the upstream account
-    invalid_order_data           the order lacks data the upstream needs (certificate: the CSR)
-    tariff_change_unsupported    a tariff change cannot be applied upstream (rolled back)
+    invalid_order_data           the order lacks data the upstream needs (a data centre the order
+                                 form offers; certificate: the CSR, its CN, a country id)
+    tariff_change_unsupported    a tariff change cannot be confirmed upstream (rolled back)
 
 Passed through from the layers below (their modules list them): `upstream_*`
 (pmenomssl.upstream.errors: auth, ip_restricted, two_factor, access_denied,

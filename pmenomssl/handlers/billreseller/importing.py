@@ -20,8 +20,10 @@ from pmenomssl.handlers.billreseller.settings import from_params, make_client
 from pmenomssl.handlers.billreseller.statuses import DELETED, STOPPED
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pmenomssl.handlers.base import Context
-    from pmenomssl.upstream import UpstreamClient, UpstreamService
+    from pmenomssl.upstream import Tariff, UpstreamClient, UpstreamService
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ def import_services(ctx: Context) -> None:
     ):
         linked, floor = _local_links(ctx, module_id)
         for itemtype in itemtypes:
+            tariffs: list[Tariff] | None = None  # read once per type, when a service needs it
             for service in client.services(itemtype):
                 if service.id in linked and not service.remoteid:
                     # An earlier import died between importing and linking: link it now.
@@ -71,7 +74,9 @@ def import_services(ctx: Context) -> None:
                     logger.debug("import: upstream %s %s skipped: %s", itemtype, service.id, reason)
                     counts["skipped"] += 1
                     continue
-                item_id = _import_one(ctx, client, module_id, service)
+                if tariffs is None:
+                    tariffs = client.tariffs(itemtype)
+                item_id = _import_one(ctx, client, module_id, service, tariffs)
                 if item_id is not None:
                     linked[service.id] = item_id
                     counts["imported"] += 1
@@ -93,12 +98,37 @@ def _skip_reason(service: UpstreamService, linked: dict[str, int], floor: int | 
     return None
 
 
+def tariff_id_of(service: UpstreamService, tariffs: Sequence[Tariff]) -> str:
+    """The upstream tariff id of a list row: its tariff column holds the id, or (the
+    certificate list) the tariff's name, which must name exactly one tariff; "" when unsure."""
+    if any(t.id == service.pricelist for t in tariffs):
+        return service.pricelist
+    named = [t.id for t in tariffs if t.title and t.title == service.pricelist]
+    return named[0] if len(named) == 1 else ""
+
+
 def _import_one(
-    ctx: Context, client: UpstreamClient, module_id: int, service: UpstreamService
+    ctx: Context,
+    client: UpstreamClient,
+    module_id: int,
+    service: UpstreamService,
+    tariffs: Sequence[Tariff],
 ) -> int | None:
-    """The new local service's id (None when BILLmanager refused the import)."""
+    """The new local service's id (None when the tariff is unknown or BILLmanager refused)."""
+    tariff_id = tariff_id_of(service, tariffs)
+    if not tariff_id:
+        # An empty tariff would import the service onto no tariff (or a wrong one).
+        logger.error(
+            "import: upstream %s %s shows the tariff %r, which names no single upstream tariff "
+            "(%s); not imported",
+            service.itemtype,
+            service.id,
+            service.pricelist,
+            ", ".join(f"{t.id} {t.title}" for t in tariffs) or "none",
+        )
+        return None
     fields = {
-        "import_pricelist_intname": service.pricelist_id,
+        "import_pricelist_intname": tariff_id,
         # The reseller's item types may share tariff intnames (upstream ids): pmopenprovider
         # names the item type too, so BILLmanager picks the tariff of the right type.
         "import_itemtype_intname": service.itemtype,
@@ -119,7 +149,7 @@ def _import_one(
             "import: upstream %s %s (tariff %s) failed: %s",
             service.itemtype,
             service.id,
-            service.pricelist_id,
+            tariff_id,
             exc.desc,
         )
         return None

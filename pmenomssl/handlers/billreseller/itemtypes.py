@@ -16,7 +16,7 @@ class ItemTypeSpec:
     name: str
     # Local item params copied into the order when not empty (same name upstream).
     order_params: tuple[str, ...]
-    # UNCONFIRMED (issue 8): whether the upstream lets a CLIENT suspend/resume this type
+    # UNCONFIRMED (issue 8) beyond soft: whether the upstream lets a CLIENT suspend/resume it
     # (`<itemtype>.suspend|resume`). False: suspend/resume only record the state locally.
     client_can_suspend: bool
 
@@ -27,10 +27,12 @@ ITEMTYPES: dict[str, ItemTypeSpec] = {
     for spec in (
         # A certificate cannot be suspended at a CA; its order fields come from order.py.
         ItemTypeSpec("certificate", (), client_can_suspend=False),
-        ItemTypeSpec("soft", (P.DOMAIN,), client_can_suspend=False),
-        ItemTypeSpec("vhost", (P.DOMAIN, P.DATACENTER, P.RECIPE), client_can_suspend=True),
-        ItemTypeSpec("vds", (P.DOMAIN, P.DATACENTER, P.OSTEMPL, P.RECIPE), client_can_suspend=True),
-        ItemTypeSpec("dedic", (P.DOMAIN, P.DATACENTER, P.OSTEMPL), client_can_suspend=True),
+        # Licences: ISPsystem's WHMCS module calls soft.suspend/soft.resume as a client.
+        ItemTypeSpec("soft", (P.DOMAIN,), client_can_suspend=True),
+        # `datacenter` is not copied: order.py sends the upstream's id from the order form.
+        ItemTypeSpec("vhost", (P.DOMAIN, P.RECIPE), client_can_suspend=True),
+        ItemTypeSpec("vds", (P.DOMAIN, P.OSTEMPL, P.RECIPE), client_can_suspend=True),
+        ItemTypeSpec("dedic", (P.DOMAIN, P.OSTEMPL), client_can_suspend=True),
     )
 }
 

@@ -4,11 +4,12 @@ Steps, each skipped on a re-run when already done (under the item lock the runne
 `purchase_lock` from the first upstream read to the saved upstream id):
 
 1. `upstream_id` saved -> go to 5.
-2. An upstream service whose `remoteid` is our item id -> adopt it (save `upstream_id`).
-3. An order intent saved by an earlier run (its answer was lost, or the process died): unlinked
-   upstream services of the same tariff with an id above the intent's highest id seen -> one:
-   adopt it and link it (`item.setremoteid`); several: stop, a person picks (nothing ordered);
-   none: the earlier order did not happen.
+2. An upstream service whose `remoteid` is our item id -> adopt it (save `upstream_id`); only
+   where the list carries a `remoteid` column (the certificate list does not).
+3. An order intent saved by an earlier run (its answer was lost, or the process died): the
+   upstream services that may be that order (see `find_ours` for the reasoning) -> one: adopt
+   it and link it (`item.setremoteid`); several: stop, a person picks (nothing ordered); none:
+   the earlier order did not happen.
 4. Check the tariff, the period, the addons and the balance (below the cost or the module's
    minimal balance: refused, nothing ordered); save the intent; order (PAID, never repeated);
    save `upstream_id` at once. A lost answer reconciles as in 2-3 before giving up.
@@ -41,23 +42,26 @@ from pmenomssl.handlers.billreseller.errors import (
 from pmenomssl.handlers.billreseller.service import Service
 from pmenomssl.handlers.billreseller.statuses import DELETED
 from pmenomssl.handlers.billreseller.sync import apply_upstream
+from pmenomssl.upstream import functions
 
 if TYPE_CHECKING:
-    from pmenomssl.upstream import Tariff, UpstreamService
+    from pmenomssl.upstream import OrderForm, Tariff, UpstreamService
 
 logger = logging.getLogger(__name__)
 
-# UNCONFIRMED (issue 8): the certificate order form's field names beyond those the issue lists.
-# `crt_type` says the client brings its own CSR; CSR subject attributes -> order fields.
-CERTIFICATE_CRT_TYPE = "csr"
-CERTIFICATE_SUBJECT_FIELDS = {
-    "O": "org_name",
-    "OU": "org_unit",
-    "L": "city",
-    "ST": "state",
-    "C": "country",
-    "emailAddress": "email",
-}
+# The certificate order's fields (ispmanager's "Reselling SSL certificates", settled-facts.md):
+# `crt_type=generate` with the CSR; the CSR's subject attributes go into the fields of the same
+# name. The private key is never sent: it stays with the client (a secret is never passed on).
+CERTIFICATE_CRT_TYPE = "generate"
+CERTIFICATE_SUBJECT_FIELDS = ("O", "OU", "L", "ST", "emailAddress")
+# `field_country` is a BILLmanager country id, chosen from the order form's
+# `slist name="field_country"`. UNCONFIRMED how the form words a country: a choice matches the
+# CSR's ISO code when its key or text is the code or its text ends in "(XX)"; with no match the
+# order is refused before paying, and staff set the item param `field_country` to the id.
+COUNTRY_SLIST = "field_country"
+# UNCONFIRMED: the approver field's name (`approver_email…` in the sources; the first approver).
+APPROVER_FIELD = "approver_email_1"
+DATACENTER_SLIST = "datacenter"
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,27 @@ def _claimed_elsewhere(svc: Service, upstream_id: str) -> bool:
 
 
 def find_ours(svc: Service, services: Sequence[UpstreamService]) -> UpstreamService | None:
-    """The upstream service that belongs to this item: `remoteid` is our item id, or (after an
-    intent) exactly one unlinked service of the tariff ordered since. Links the latter."""
+    """The upstream service that belongs to this item, linking it when found through an intent.
+
+    Which list columns exist decides how (settled-facts.md): the certificate list has no
+    `remoteid`, no tariff id and no status column; the other lists' columns are UNCONFIRMED.
+
+    1. A row whose `remoteid` is our item id is ours (every order sends `remoteid`).
+    2. Otherwise, only after a saved intent (an order whose answer was lost): our order, if it
+       happened, has an id above the highest id the intent saw (BILLmanager's item ids grow in
+       one sequence), and it is in the list whatever columns the list has. Every row above
+       that id is a candidate unless it is CERTAINLY not ours; a wrong rejection would make the
+       next run order a second time, so only facts the list states reject a row:
+       - it carries another `remoteid` (ordered for another item or by someone else);
+       - another local item already holds its id as `upstream_id`;
+       - certificates: its `CN` is shown and differs from the CSR's common name we ordered for.
+       Not compared: the tariff (the certificate list shows its NAME, which need not equal the
+       title the catalogue gave us, e.g. in another language), the creation date (upstream's
+       time zone), the status (a deleted order is still the order that was paid: adopting it
+       makes `open` stop and ask a person instead of paying again).
+       One candidate: ours, linked with item.setremoteid. Several: a person picks
+       (OrderAmbiguousError; nothing is ordered). None: the earlier order did not happen.
+    """
     mine = [s for s in services if s.remoteid == str(svc.id) and s.status != DELETED]
     if mine:
         if len(mine) > 1:
@@ -121,22 +144,21 @@ def find_ours(svc: Service, services: Sequence[UpstreamService]) -> UpstreamServ
     if not raw_intent:
         return None
     intent = Intent.from_json(raw_intent)
-    tariff_id = svc.item.pricelist_intname.strip()
+    common_name = _ordered_common_name(svc) if svc.itemtype == "certificate" else ""
     candidates = [
         s
         for s in services
         if not s.remoteid
-        and s.status != DELETED
-        and s.pricelist_id == tariff_id
         and (intent.highest_id is None or (_number(s.id) or 0) > intent.highest_id)
+        and not (common_name and s.name and s.name.lower() != common_name)
         and not _claimed_elsewhere(svc, s.id)
     ]
     if len(candidates) > 1:
         ids = ", ".join(s.id for s in candidates)
         raise OrderAmbiguousError(
             f"The answer to an earlier order of service {svc.id} was lost, and the upstream "
-            f"account has several unlinked {svc.itemtype} services of tariff {tariff_id} ordered "
-            f"since then: {ids}. Nothing was ordered again. Find the one ordered for service "
+            f"account has several unlinked {svc.itemtype} services ordered since then that may "
+            f"be it: {ids}. Nothing was ordered again. Find the one ordered for service "
             f"{svc.id}, save its id as the service's {P.UPSTREAM_ID} param, then retry.",
             obj=P.UPSTREAM_ID,
             value=ids,
@@ -147,6 +169,19 @@ def find_ours(svc: Service, services: Sequence[UpstreamService]) -> UpstreamServ
     found = candidates[0]
     svc.client.set_remoteid(found.id, str(svc.id))
     return found
+
+
+def _ordered_common_name(svc: Service) -> str:
+    """The CN a certificate order of this item sends (the CSR's), lower case; "" if unknown."""
+    from pmenomssl.ssl import parse_csr
+
+    row = svc.billing.certificate(svc.id)
+    if row is None or not row.csr.strip():
+        return ""
+    try:
+        return parse_csr(row.csr).common_name.strip().lower()
+    except ModuleError:
+        return ""  # unreadable here: compare nothing (the safe side: more candidates)
 
 
 def _adopt(svc: Service, found: UpstreamService) -> None:
@@ -189,29 +224,36 @@ def plan(svc: Service) -> OrderPlan:
             value=str(period),
         )
     cost = tariff.periods[period]
+    form = svc.client.order_form(itemtype, tariff.id)
     fields: dict[str, str] = {
         "pricelist": tariff.id,
-        "order_period": str(period),
+        functions.order_period_field(itemtype): str(period),
         "remoteid": str(svc.id),
     }
-    offered_addons = {a.id: a for a in tariff.addons}
+    offered_addons = {a.id: a for a in form.addons}
     for addon in svc.addons():
         upstream_addon = offered_addons.get(addon.intname.strip())
         if upstream_addon is None:
             raise UnknownTariffError(
                 f"Service {svc.id} has an addon whose internal name {addon.intname!r} is not an "
-                f"addon id of upstream tariff {tariff.id} (its addons: "
-                f"{', '.join(a.id for a in tariff.addons) or 'none'}). Set the local addon's "
-                "internal name to the upstream addon id; nothing was ordered.",
+                f"addon of upstream tariff {tariff.id} (its order form's addon_<id> fields: "
+                f"{', '.join(offered_addons) or 'none'}). Set the local addon's internal name to "
+                "the upstream addon id; nothing was ordered.",
                 obj="addon",
                 value=addon.intname,
             )
         if addon.value is None:
             continue
         fields[f"addon_{upstream_addon.id}"] = str(addon.value)
-        cost += upstream_addon.cost * addon.value * period
+        if upstream_addon.cost is not None:
+            # The order form shows no addon prices (no source does): where it does not, the
+            # pre-check counts the tariff's price only and upstream's own refusal
+            # (notenoughmoney) guards the rest; nothing is charged on a refusal.
+            cost += upstream_addon.cost * addon.value * period
+    if functions.requires_datacenter(itemtype):
+        fields["datacenter"] = _datacenter(svc, form)
     if itemtype == "certificate":
-        fields.update(certificate_fields(svc))
+        fields.update(certificate_fields(svc, form))
     else:
         for name in svc.spec.order_params:
             if svc.param(name):
@@ -219,8 +261,41 @@ def plan(svc: Service) -> OrderPlan:
     return OrderPlan(tariff=tariff, period=period, cost=cost, fields=fields)
 
 
-def certificate_fields(svc: Service) -> dict[str, str]:
-    """The certificate order's fields: the CSR and its subject, contacts, approver, SANs."""
+def _datacenter(svc: Service, form: OrderForm) -> str:
+    """The upstream's data-centre id (mandatory for vhost/vds/dedic) from the order form's
+    `slist name="datacenter"`: the one the service's `datacenter` param names (by id or name),
+    else the form's preset, else the only one offered. Anything else is refused before paying."""
+    choices = form.choices.get(DATACENTER_SLIST, [])
+    offered = ", ".join(f"{c.key} ({c.text})" for c in choices) or "none"
+    wanted = svc.param(P.DATACENTER)
+    if wanted:
+        for choice in choices:
+            if wanted in (choice.key, choice.text) or wanted.lower() == choice.text.lower():
+                return choice.key
+        raise OrderDataError(
+            f"Service {svc.id} asks for the data centre {wanted!r}, which upstream tariff "
+            f"{form.pricelist} does not offer (it offers: {offered}). Set the service's "
+            f"{P.DATACENTER} param to one of those ids; nothing was ordered.",
+            obj=P.DATACENTER,
+            value=wanted,
+        )
+    preset = form.fields.get(DATACENTER_SLIST, "")
+    if preset and any(c.key == preset for c in choices):
+        return preset
+    if len(choices) == 1:
+        return choices[0].key
+    raise OrderDataError(
+        f"Upstream tariff {form.pricelist} needs a data centre, and its order form "
+        f"{'offers several without a preset' if choices else 'offers none'} ({offered}). Set "
+        f"the service's {P.DATACENTER} param to the upstream data-centre id; nothing was ordered.",
+        obj=P.DATACENTER,
+    )
+
+
+def certificate_fields(svc: Service, form: OrderForm) -> dict[str, str]:
+    """certificate.order.param's fields: `crt_type=generate` with the CSR, its subject as `CN`,
+    `O`, `OU`, `L`, `ST`, `emailAddress` and `field_country` (a country id), contacts, the
+    approver, and additional domains in both `altname` and `altname_input`."""
     from pmenomssl.ssl import CsrError, name_refusals, parse_csr
 
     row = svc.billing.certificate(svc.id)
@@ -232,27 +307,58 @@ def certificate_fields(svc: Service) -> dict[str, str]:
             obj="csr",
         )
     info = parse_csr(csr)
+    if not info.common_name:
+        raise OrderDataError(
+            f"The CSR of service {svc.id} has no common name (CN): the certificate's domain. "
+            "The client must generate a CSR for the domain; nothing was ordered.",
+            obj="csr",
+        )
     altnames = svc.param(P.ALTNAME).replace(",", " ").split()
     # The upstream charges before its CA refuses an IP address, localhost or *.co.uk: refused
     # here with the same rules as the ENOM handler (pmenomssl.dnsnames), nothing ordered.
     refused = name_refusals(info.names, [a.lower() for a in altnames])
     if refused:
         raise CsrError(refused)
-    fields = {"crt_type": CERTIFICATE_CRT_TYPE, "csr": info.pem}
-    if info.common_name:
-        fields["domain"] = info.common_name
-    for attribute, name in CERTIFICATE_SUBJECT_FIELDS.items():
+    fields = {"crt_type": CERTIFICATE_CRT_TYPE, "csr": info.pem, "CN": info.common_name}
+    for attribute in CERTIFICATE_SUBJECT_FIELDS:
         if info.subject.get(attribute):
-            fields[name] = info.subject[attribute]
+            fields[attribute] = info.subject[attribute]
+    country = _country_id(svc, form, info.subject.get("C", ""))
+    if country:
+        fields[COUNTRY_SLIST] = country
     for name, value in svc.params.items():
         if name.startswith((P.ADMIN_PREFIX, P.TECH_PREFIX)) and value.strip():
             fields[name] = value.strip()
     approvers = [a for a in svc.param(P.APPROVER_EMAIL).replace(",", " ").split() if a]
     if approvers:
-        fields["approver_email_1"] = approvers[0]
+        fields[APPROVER_FIELD] = approvers[0]
     if altnames:
-        fields["altname"] = " ".join(altnames)
+        # Both fields, space-separated (settled-facts.md: the form reads either).
+        fields["altname"] = fields["altname_input"] = " ".join(altnames)
     return fields
+
+
+def _country_id(svc: Service, form: OrderForm, iso_code: str) -> str:
+    """The upstream's country id for the CSR's country (see COUNTRY_SLIST); "" when none."""
+    override = svc.param(P.FIELD_COUNTRY)
+    if override:
+        return override
+    code = iso_code.strip().upper()
+    if not code:
+        return ""
+    choices = form.choices.get(COUNTRY_SLIST, [])
+    for choice in choices:
+        text = choice.text.strip().upper()
+        if code in (choice.key.upper(), text) or text.endswith(f"({code})"):
+            return choice.key
+    raise OrderDataError(
+        f"The CSR of service {svc.id} names the country {code}, and the upstream's certificate "
+        f"order form lists no country that matches it ({len(choices)} countries offered). Set "
+        f"the service's {P.FIELD_COUNTRY} param to the upstream's country id; nothing was "
+        "ordered.",
+        obj=P.FIELD_COUNTRY,
+        value=code,
+    )
 
 
 def check_balance(svc: Service, order: OrderPlan) -> None:

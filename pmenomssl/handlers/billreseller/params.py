@@ -15,6 +15,9 @@ ORDER_INTENT = "upstream_order_intent"
 # JSON {"expiry_before": YYYY-MM-DD or "", "period": months}, saved BEFORE the paid prolong
 # call and cleared after it; a re-run compares the upstream expiry with expiry_before.
 PROLONG_INTENT = "upstream_prolong_intent"
+# The upstream tariff id a `service.changepricelist` was sent for, saved BEFORE the paid call
+# and cleared once upstream shows the tariff; a re-run that finds it does not pay again.
+TARIFF_INTENT = "upstream_tariff_intent"
 # The upstream id whose opening was announced (service.postopen / certificate.open): once only.
 OPENED = "upstream_opened"
 # The upstream id whose upstream stop suspended the local service (sync_item); cleared when
@@ -33,5 +36,8 @@ DATACENTER = "datacenter"
 # Certificates (billmanager-protocol.md 2.4); the CSR is in the `certificate` table.
 APPROVER_EMAIL = "approver_email"
 ALTNAME = "altname"
+# An upstream country id for the certificate order's `field_country`, set by staff when the
+# order form's countries do not match the CSR's ISO code (order.py, COUNTRY_SLIST).
+FIELD_COUNTRY = "field_country"
 ADMIN_PREFIX = "adm_"
 TECH_PREFIX = "tech_"

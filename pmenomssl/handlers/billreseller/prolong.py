@@ -51,7 +51,9 @@ def prolong_service(svc: Service) -> None:
         return
     period = svc.item.period or 0
     tariffs = {t.id: t for t in svc.client.tariffs(svc.itemtype)}
-    tariff = tariffs.get(service.pricelist_id)
+    # The local tariff's internal name is the upstream tariff id (order.py orders by it); the
+    # list's tariff column cannot say it: the certificate list shows the tariff's name there.
+    tariff = tariffs.get(svc.item.pricelist_intname.strip())
     if tariff is not None and period not in tariff.periods:
         raise PeriodNotAvailableError(
             f"Service {svc.id} is renewed for {period} month(s), but upstream tariff "

@@ -1,19 +1,31 @@
-"""`setparam`: apply the service's changed addons upstream (`<itemtype>.edit`).
+"""`setparam`: apply the service's changed tariff and addons upstream.
 
-The local addons (child items, value = `intvalue`) are compared with the upstream service's
-fields (`<itemtype>.edit` without sok); only differing `addon_<id>` fields are sent, so a re-run
-after success sends nothing. A tariff change (`item.lastpricelist` set) to another upstream
-tariff cannot be applied through the client API. On any failure while `item.lastpricelist` is
-set, the tariff change is rolled back (service.changepricelist.rollback) and the error reported.
+A tariff change (`item.lastpricelist` set) becomes `service.changepricelist` (elid, pricelist,
+period; PAID, never repeated: an intent is saved first, and a re-run that finds the intent
+checks the upstream tariff instead of paying again). The local addons (child items, value =
+`intvalue`) are compared with the upstream service's fields (`<itemtype>.edit` without sok);
+only differing `addon_<id>` fields are sent, with `skipbasket=on` (the client adds it) so a paid
+increase is paid at once instead of waiting in the upstream cart. A re-run after success sends
+nothing. On any failure while `item.lastpricelist` is set, the tariff change is rolled back
+(service.changepricelist.rollback) and the error reported.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
-from pmenomssl.handlers.billreseller.errors import TariffChangeUnsupportedError, UnknownTariffError
+from pmenomssl.handlers.billreseller import params as P
+from pmenomssl.handlers.billreseller.errors import (
+    PeriodNotAvailableError,
+    TariffChangeUnsupportedError,
+    UnknownTariffError,
+)
 from pmenomssl.handlers.billreseller.service import Service
+
+if TYPE_CHECKING:
+    from pmenomssl.upstream import Tariff, UpstreamService
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +49,7 @@ def setparam_service(svc: Service) -> None:
 def _apply(svc: Service) -> None:
     upstream_id = svc.require_upstream_id("setparam")
     if svc.item.lastpricelist is not None:
-        service = svc.upstream_service()
-        wanted = svc.item.pricelist_intname.strip()
-        if service.pricelist_id != wanted:
-            raise TariffChangeUnsupportedError(
-                f"Service {svc.id} was moved to the tariff {wanted!r}, but upstream service "
-                f"{upstream_id} is on upstream tariff {service.pricelist_id}; the upstream's "
-                "client API cannot change a service's tariff. The change was rolled back: "
-                "change the tariff with the upstream provider first, or order a new service.",
-                obj="pricelist",
-                value=wanted,
-            )
+        _change_tariff(svc, upstream_id)
     current = svc.client.service_fields(svc.itemtype, upstream_id)
     changes: dict[str, str] = {}
     for addon in svc.addons():
@@ -72,3 +74,61 @@ def _apply(svc: Service) -> None:
         upstream_id,
         ", ".join(f"{k}={v}" for k, v in sorted(changes.items())),
     )
+
+
+def _on_tariff(service: UpstreamService, tariff: Tariff) -> bool:
+    """Whether the list row shows `tariff`: its column holds the id, or (the certificate list)
+    the tariff's name."""
+    return service.pricelist in (tariff.id, tariff.title)
+
+
+def _change_tariff(svc: Service, upstream_id: str) -> None:
+    """service.changepricelist to the local tariff's upstream id, at most once (see above)."""
+    from pmenomssl.upstream import UpstreamOutcomeUnknown
+
+    wanted = svc.item.pricelist_intname.strip()
+    tariffs = {t.id: t for t in svc.client.tariffs(svc.itemtype)}
+    tariff = tariffs.get(wanted)
+    if tariff is None:
+        raise UnknownTariffError(
+            f"Service {svc.id} was moved to a tariff whose internal name {wanted!r} is not an "
+            f"upstream {svc.itemtype} tariff id (upstream offers: "
+            f"{', '.join(tariffs) or 'none'}). The change was rolled back; set the tariff's "
+            "internal name to the upstream tariff id.",
+            obj="pricelist",
+            value=wanted,
+        )
+    period = svc.item.period or 0
+    if period not in tariff.periods:
+        raise PeriodNotAvailableError(
+            f"Upstream tariff {tariff.id} ({tariff.title}) is sold for "
+            f"{', '.join(str(p) for p in sorted(tariff.periods)) or 'no'} month(s), not "
+            f"{period}: the tariff change of service {svc.id} was rolled back.",
+            obj="period",
+            value=str(period),
+        )
+    service = svc.upstream_service()
+    if _on_tariff(service, tariff):
+        logger.info("upstream service %s is on tariff %s already", upstream_id, tariff.id)
+        svc.save(P.TARIFF_INTENT, "")
+        return
+    if svc.param(P.TARIFF_INTENT) == tariff.id:
+        # An earlier run may have paid: its answer was lost and the list does not show the
+        # tariff by a value we can compare. A person checks; never paid twice.
+        raise TariffChangeUnsupportedError(
+            f"An earlier change of upstream service {upstream_id} to tariff {tariff.id} may "
+            f"have been carried out (its answer was lost), and the upstream list shows the "
+            f"tariff as {service.pricelist!r}. Nothing was paid again. Check the service "
+            f"upstream; clear the service's {P.TARIFF_INTENT} param to change it again.",
+            obj="pricelist",
+            value=tariff.id,
+        )
+    svc.save(P.TARIFF_INTENT, tariff.id)
+    try:
+        svc.client.change_pricelist(upstream_id, tariff.id, period)
+    except UpstreamOutcomeUnknown:
+        if not _on_tariff(svc.upstream_service(), tariff):
+            raise  # not repeated; the intent stops a blind repeat
+        logger.warning("the tariff change's answer was lost, but upstream shows it: recorded")
+    svc.save(P.TARIFF_INTENT, "")
+    logger.info("moved upstream service %s to tariff %s", upstream_id, tariff.id)

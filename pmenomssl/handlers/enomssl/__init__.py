@@ -92,17 +92,8 @@ class EnomSslHandler(Handler):
 
     def command_approver(self, ctx: Context) -> Output:
         from pmenomssl.handlers.enomssl import approvers
-        from pmenomssl.protocol.xmlwriter import Element
 
-        # One <domain name="D"> per name of --domain, as ISP's GlobalSign module answers
-        # (pmglobalsign.py approver()) and pmopenprovider too. The minimal writer, not lxml:
-        # approver runs while a client types an order.
-        doc = Element("doc")
-        for name, addresses in approvers.per_domain(ctx.args.domain or ""):
-            domain = doc.add("domain", {"name": name})
-            for address in addresses:
-                domain.add("approver", text=address)
-        return doc
+        return approvers.document(ctx.args.domain or "")
 
     def command_import(self, ctx: Context) -> Output:
         from pmenomssl.handlers.enomssl import importing

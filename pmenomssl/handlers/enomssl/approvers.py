@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from pmenomssl import dnsnames
 from pmenomssl.handlers.enomssl.errors import DomainError
+from pmenomssl.protocol.xmlwriter import Element
 
 LOCAL_PARTS = ("admin", "administrator", "hostmaster", "postmaster", "webmaster")
 
@@ -89,6 +90,18 @@ def per_domain(domain_option: str) -> list[tuple[str, list[str]]]:
         bare = normalise(name)
         answer.append((name, _addresses(bare) if bare is not None else []))
     return answer
+
+
+def document(domain_option: str) -> Element:
+    """The `approver` document of both handlers: one <domain name="D"> per name of --domain, as
+    ISP's GlobalSign module answers (pmglobalsign.py approver()) and pmopenprovider too. The
+    minimal writer, not lxml: approver runs while a client types an order."""
+    doc = Element("doc")
+    for name, addresses in per_domain(domain_option):
+        domain = doc.add("domain", {"name": name})
+        for address in addresses:
+            domain.add("approver", text=address)
+    return doc
 
 
 def _addresses(name: str) -> list[str]:

@@ -12,23 +12,27 @@ A whole life cycle with curl (POST form data keeps the password out of URLs):
     U=http://127.0.0.1:8766/billmgr
     A=(-s --data-urlencode authinfo=reseller:THE_PASSWORD -d out=xml -d lang=en)
     curl "${A[@]}" -d func=whoami $U                  # balance="10 000,00" currency="RUB"
-    curl "${A[@]}" -d func=v2.vds.order.pricelist $U  # tariff 21: periods 1/3/12, addons
+    curl "${A[@]}" -d func=v2.vds.order.pricelist $U  # doc/list/elem: tariff 21, 1/3/12 months
+    curl "${A[@]}" -d func=v2.vds.order.param -d pricelist=21 $U  # the form: addon_211, slists
     curl "${A[@]}" -d func=v2.vds.order.param -d pricelist=21 -d order_period=1 \\
-         -d addon_211=4 -d autoprolong=off -d skipbasket=on -d remoteid=42 -d sok=ok $U
+         -d datacenter=1 -d addon_211=4 -d autoprolong=off -d clicked_button=finish \\
+         -d skipbasket=on -d remoteid=42 -d sok=ok $U
          # -> <id>1001</id>; charged 300,00 + 4 x 50,00
     curl "${A[@]}" -d func=vds -d p_cnt=100 -d p_num=1 $U    # status 5 (processing)
     curl "${A[@]}" -d func=vds -d p_cnt=100 -d p_num=1 $U    # status 2 (active), expiredate
     curl "${A[@]}" -d func=service.prolong -d elid=1001 -d period=3 -d skipbasket=on \\
-         -d sok=ok $U                                 # -> the new <expiredate>
+         -d sok=ok $U                                 # -> <doc><newexpiredate>
     curl "${A[@]}" -d func=vds.edit -d elid=1001 $U   # fields: autoprolong, addon_211, ...
-    curl "${A[@]}" -d func=vds.edit -d elid=1001 -d addon_211=8 -d sok=ok $U   # charges
+    curl "${A[@]}" -d func=vds.edit -d elid=1001 -d addon_211=8 -d skipbasket=on \\
+         -d sok=ok $U                                 # charges
     curl "${A[@]}" -d func=vds.suspend -d elid=1001 -d sok=ok $U               # status 3
     curl "${A[@]}" -d func=vds.resume -d elid=1001 -d sok=ok $U
     curl "${A[@]}" -d func=vds.delete -d elid=1001 -d sok=ok $U                # status 4
     openssl req -new -newkey rsa:2048 -nodes -keyout key.pem -out csr.pem \\
          -subj /CN=www.example.com
-    curl "${A[@]}" -d func=certificate.order.param -d pricelist=51 -d order_period=12 \\
-         --data-urlencode csr@csr.pem -d approver_email_1=admin@example.com \\
+    curl "${A[@]}" -d func=certificate.order.param -d pricelist=51 -d period=12 \\
+         -d crt_type=generate --data-urlencode csr@csr.pem -d CN=www.example.com \\
+         -d approver_email_1=admin@example.com -d autoprolong=null -d clicked_button=finish \\
          -d skipbasket=on -d remoteid=43 -d sok=ok $U                         # -> <id>1002</id>
     curl -s -X POST http://127.0.0.1:8766/_sandbox/activate/1002
     curl "${A[@]}" -d func=certificate.file -d elid=1002 $U   # a real X.509 for key.pem

@@ -1,6 +1,7 @@
 """Fault injection: per function (or every function), a given number of times.
 
-    up.fault("v2.vds.order.param", "reset_after")        # the order is paid, the reply lost
+    up.fault("v2.vds.order.param", "reset_after")        # the next call: the form read
+    up.fault("v2.vds.order.param#sok", "reset_after")    # the order is paid, the reply lost
     up.fault("vds", "http_500", times=3)                  # three list reads fail
     up.fault(None, "html")                                # the next call of any function
 
@@ -13,6 +14,10 @@ Kinds, and whether the call takes effect (E: carried out, paid calls are charged
     http_500      -  HTTP 500 with an HTML error page
     truncated     E  HTTP 200, Content-Length matches, but the XML is cut in half
     html          -  HTTP 200 with an HTML login page instead of XML (a proxy, a wrong URL)
+
+A function name ending in `#sok` (SUBMITTED_SUFFIX) matches only calls submitted with
+`sok=ok`: an order function without sok is the order form (a READ the client makes before
+ordering), so a fault meant for the paid call must not be used up by the form.
 
 Of several armed faults matching one request, the first one added is used.
 """
@@ -34,6 +39,9 @@ FAULT_KINDS: dict[str, bool] = {  # kind -> is the call carried out?
 }
 
 
+SUBMITTED_SUFFIX = "#sok"
+
+
 @dataclass
 class Fault(FaultBase):
     kinds: ClassVar[dict[str, bool]] = FAULT_KINDS
@@ -42,8 +50,12 @@ class Fault(FaultBase):
     times: int | None = 1  # None: until cleared
     fired: int = 0
 
-    def matches(self, func: str) -> bool:
-        return self.func is None or self.func == func
+    def matches(self, func: str, submitted: bool = False) -> bool:
+        if self.func is None:
+            return True
+        if self.func.endswith(SUBMITTED_SUFFIX):
+            return submitted and self.func[: -len(SUBMITTED_SUFFIX)] == func
+        return self.func == func
 
 
 class Faults(FaultRegistry[Fault]):
@@ -55,11 +67,12 @@ class Faults(FaultRegistry[Fault]):
         self._check(kind, times)
         return self._arm(Fault(kind=kind, func=func or None, times=times))
 
-    def take(self, func: str) -> Fault | None:
-        """The fault to apply to one call of `func`, if any (and count it as fired)."""
+    def take(self, func: str, submitted: bool = False) -> Fault | None:
+        """The fault to apply to one call of `func` (`submitted`: with sok=ok), if any (and
+        count it as fired)."""
         with self._lock:
             for fault in self._faults:
-                if fault.matches(func):  # the first one added wins; no kind combines
+                if fault.matches(func, submitted):  # the first one added wins; no kind combines
                     self._fire(fault, func)
                     return fault
         return None

@@ -4,19 +4,35 @@
 reply document as bytes; every refusal is rendered with `pmenomssl.upstream.errors.error_xml`,
 the same helper the client's cassettes use. The caller holds `state.lock`.
 
-Functions served (itemtype = certificate, soft, vhost, vds, dedic):
+Functions served (itemtype = certificate, soft, vhost, vds, dedic; `<order>` is
+`v2.<itemtype>.order` for vhost/vds/dedic and `<itemtype>.order` for certificate and soft, as
+`pmenomssl.upstream.functions` names them):
 
-    whoami, dashboard.info                   the account: name, level, balance, currency
-    <itemtype>                               the services, paged: p_cnt, p_num -> p_elems
-    v2.<itemtype>.order.pricelist            the tariffs with periods and addons
-    v2.<itemtype>.order.param                (not certificate) without sok: the order form;
-                                             with sok=ok: a PAID order -> <id>
-    certificate.order.param                  the same for certificates (a valid csr required)
-    service.prolong                          PAID: elid, period -> <expiredate>
-    <itemtype>.edit                          without sok: the service's fields; with sok: write
-    <itemtype>.delete|suspend|resume         write -> <ok/>
-    item.setremoteid                         elid, value -> <ok/>
-    certificate.file                         elid -> <crt>, <csr>; type="missing" until issued
+    whoami, dashboard.info        the account: name, level, balance, currency
+    <itemtype>                    the services, paged: p_cnt, p_num -> p_elems. Certificates by
+                                  their documented columns (id, CN, account, pricelist (the
+                                  tariff's name), project, processingmodule, createdate,
+                                  expiredate, status_msg, item_status, cost): no status, no
+                                  remoteid, no tariff id. Other types (UNCONFIRMED columns):
+                                  id, name, pricelist (name), status, expiredate, period,
+                                  remoteid, createdate.
+    <order>.pricelist             doc/list/elem: id, title, prices/price (period, cost,
+                                  currency) -- the shape every price-list reader expects
+    <order>.param                 without sok: the tariff's order form (fields, slist choices:
+                                  datacenter, the period, field_country; addon_<id> fields);
+                                  with sok=ok: a PAID order -> <id> (skipbasket=on required)
+    service.prolong               PAID: elid, period -> <expiredate> today and
+                                  <doc><newexpiredate> (the WHMCS module's /doc/doc/newexpiredate)
+    service.changepricelist       PAID: elid, pricelist, period -> <ok/>
+    <itemtype>.edit               without sok: the service's fields; with sok: write (a paid
+                                  addon increase without skipbasket=on waits in the cart)
+    <itemtype>.delete|suspend|resume   write -> <ok/>
+    item.setremoteid              elid, value -> <ok/>
+    certificate.file              elid -> <crt>, <csr>; type="missing" until issued
+                                  (UNCONFIRMED function)
+
+With `two_factor_ok` set, every call answers a bare `<doc><ok/></doc>` (reported for accounts
+with two-factor authentication).
 """
 
 from __future__ import annotations
@@ -26,6 +42,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 
 from pmenomssl.sandbox.upstream.state import (
+    COUNTRIES,
+    DATACENTERS,
     ERROR_TYPE_VALUE,
     ITEMTYPES,
     STATUS_NAMES,
@@ -42,9 +60,13 @@ from pmenomssl.upstream.functions import (
     BALANCE_FALLBACK_FUNC,
     BALANCE_FUNC,
     CERTIFICATE_FILE_FUNC,
-    CERTIFICATE_ORDER_FUNC,
+    CHANGE_PRICELIST_FUNC,
     PROLONG_FUNC,
     SET_REMOTEID_FUNC,
+    order_func,
+    order_period_field,
+    pricelist_func,
+    requires_datacenter,
 )
 
 _TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -83,6 +105,8 @@ def execute(state: UpstreamState, params: Params) -> bytes:
     """Carry out one request; the reply body (HTTP 200, XML) whatever happens."""
     try:
         state.authenticate(params.get("authinfo", ""))
+        if state.settings.two_factor_ok:
+            return render(_ok())
         return render(dispatch(state, params.get("func", ""), params))
     except ApiError as error:
         return render_error(error)
@@ -94,15 +118,11 @@ def dispatch(state: UpstreamState, func: str, params: Params) -> ET.Element:
         return handler(state, params)
     if func in ITEMTYPES:
         return _list(state, func, params)
-    if func == CERTIFICATE_ORDER_FUNC:
-        return _order(state, func, "certificate", params)
-    if func.startswith("v2.") and func.count(".") == 3:
-        _, itemtype, order, action = func.split(".")
-        if itemtype in ITEMTYPES and order == "order":
-            if action == "pricelist":
-                return _pricelist(state, itemtype)
-            if action == "param" and itemtype != "certificate":  # certificates: no "v2."
-                return _order(state, func, itemtype, params)
+    for itemtype in ITEMTYPES:
+        if func == pricelist_func(itemtype):
+            return _pricelist(state, itemtype)
+        if func == order_func(itemtype):
+            return _order(state, func, itemtype, params)
     itemtype, _, action = func.partition(".")
     if itemtype in ITEMTYPES:
         if action == "edit":
@@ -123,6 +143,7 @@ def _simple_functions() -> dict[str, Callable[[UpstreamState, Params], ET.Elemen
         BALANCE_FUNC: _whoami,
         BALANCE_FALLBACK_FUNC: _dashboard,
         PROLONG_FUNC: _prolong,
+        CHANGE_PRICELIST_FUNC: _change_pricelist,
         SET_REMOTEID_FUNC: _setremoteid,
         CERTIFICATE_FILE_FUNC: _certificate_file,
     }
@@ -171,48 +192,62 @@ def _list(state: UpstreamState, itemtype: str, params: Params) -> ET.Element:
     doc = ET.Element("doc")
     for service in shown:
         state.seen_in_list(service)
-        _service_row(doc, service)
+        _service_row(doc, service, state.tariffs[service.pricelist].title)
     ET.SubElement(doc, "p_elems").text = str(len(services))
     ET.SubElement(doc, "p_num").text = str(page)
     ET.SubElement(doc, "p_cnt").text = str(page_size or len(services))
     return doc
 
 
-def _service_row(doc: ET.Element, service: SandboxService) -> None:
+def _service_row(doc: ET.Element, service: SandboxService, tariff_name: str) -> None:
+    """One list row; the tariff column shows the tariff's name, as BILLmanager's lists do."""
     elem = ET.SubElement(doc, "elem")
-    columns = {
-        "id": service.id,
-        "name": service.name,
-        "pricelist_id": service.pricelist,
-        "status": str(service.status),
-        "expiredate": service.expiredate.isoformat() if service.expiredate else "",
-        "period": str(service.period),
-        "remoteid": service.remoteid,
-        "autoprolong": service.fields.get("autoprolong", ""),
-    }
+    expiredate = service.expiredate.isoformat() if service.expiredate else ""
+    created = service.createdate.isoformat()
+    columns: dict[str, str]
+    if service.itemtype == "certificate":
+        # The documented certificate list columns, nothing more.
+        columns = {
+            "id": service.id,
+            "CN": service.fields.get("domain", ""),
+            "account": "sandbox",
+            "pricelist": tariff_name,
+            "project": "1",
+            "processingmodule": "",
+            "createdate": created,
+            "expiredate": expiredate,
+            "status_msg": "",
+            "item_status": str(service.status),
+            "cost": "",
+        }
+    else:
+        columns = {
+            "id": service.id,
+            "name": service.name,
+            "pricelist": tariff_name,
+            "status": str(service.status),
+            "expiredate": expiredate,
+            "period": str(service.period),
+            "remoteid": service.remoteid,
+            "createdate": created,
+        }
     for tag, text in columns.items():
         ET.SubElement(elem, tag).text = text
 
 
 def _pricelist(state: UpstreamState, itemtype: str) -> ET.Element:
     doc = ET.Element("doc")
+    rows = ET.SubElement(doc, "list", name="pricelist")
     for tariff in state.tariffs_of(itemtype):
-        elem = ET.SubElement(doc, "elem")
-        ET.SubElement(elem, "pricelist").text = tariff.id
+        elem = ET.SubElement(rows, "elem")
+        ET.SubElement(elem, "id").text = tariff.id
         ET.SubElement(elem, "title").text = tariff.title
-        ET.SubElement(elem, "currency").text = state.currency
+        prices = ET.SubElement(elem, "prices")
         for months, cost in sorted(tariff.periods.items()):
-            ET.SubElement(elem, "period", length=str(months), cost=format_money(cost))
-        for addon in tariff.addons:
-            ET.SubElement(
-                elem,
-                "addon",
-                id=addon.id,
-                name=addon.name,
-                cost=format_money(addon.cost),
-                min=str(addon.min),
-                max=str(addon.max),
-            )
+            price = ET.SubElement(prices, "price")
+            ET.SubElement(price, "period").text = str(months)
+            ET.SubElement(price, "cost").text = format_money(cost)
+            ET.SubElement(price, "currency").text = state.currency
     return doc
 
 
@@ -226,27 +261,31 @@ def _order(state: UpstreamState, func: str, itemtype: str, params: Params) -> ET
 
 
 def _order_form(state: UpstreamState, itemtype: str, params: Params) -> ET.Element:
-    """Without sok: the form for the chosen tariff (its periods, addons and OS templates)."""
+    """Without sok: the form for the chosen tariff: preset fields, `slist` choices (the period,
+    data centres, OS templates, countries) and one `addon_<id>` field per addon, preset to its
+    minimum. Addon prices are not part of the form (the sandbox's choice: no source shows them)."""
     tariff = state.tariff(itemtype, params.get("pricelist", ""))
+    period_field = order_period_field(itemtype)
     doc = _doc(pricelist=tariff.id)
-    periods = ET.SubElement(doc, "slist", name="order_period")
-    for months, cost in sorted(tariff.periods.items()):
-        ET.SubElement(
-            periods, "val", key=str(months), cost=format_money(cost)
-        ).text = f"{months} month(s)"
+    ET.SubElement(doc, period_field).text = str(min(tariff.periods))
+    periods = ET.SubElement(doc, "slist", name=period_field)
+    for months in sorted(tariff.periods):
+        ET.SubElement(periods, "val", key=str(months)).text = f"{months} month(s)"
+    if requires_datacenter(itemtype):
+        ET.SubElement(doc, "datacenter").text = DATACENTERS[0][0]
+        datacenters = ET.SubElement(doc, "slist", name="datacenter")
+        for key, name in DATACENTERS:
+            ET.SubElement(datacenters, "val", key=key).text = name
+    if itemtype == "certificate":
+        countries = ET.SubElement(doc, "slist", name="field_country")
+        for key, name in COUNTRIES:
+            ET.SubElement(countries, "val", key=key).text = name
     if tariff.ostempls:
         templates = ET.SubElement(doc, "slist", name="ostempl")
         for name in tariff.ostempls:
             ET.SubElement(templates, "val", key=name).text = name
     for addon in tariff.addons:
-        ET.SubElement(
-            doc,
-            f"addon_{addon.id}",
-            name=addon.name,
-            cost=format_money(addon.cost),
-            min=str(addon.min),
-            max=str(addon.max),
-        ).text = str(addon.min)
+        ET.SubElement(doc, f"addon_{addon.id}").text = str(addon.min)
     return doc
 
 
@@ -257,7 +296,18 @@ def _prolong(state: UpstreamState, params: Params) -> ET.Element:
     _require_sok(params, PROLONG_FUNC)
     service = state.prolong(params.get("elid", ""), params.get("period", ""))
     assert service.expiredate is not None  # prolong refuses services without one
-    return _doc(expiredate=service.expiredate.isoformat())
+    # The outer expiredate is today's date; the new expiry is in the nested document
+    # (ISPsystem's WHMCS module reads /doc/doc/newexpiredate).
+    doc = _doc(expiredate=state.today().isoformat())
+    nested = ET.SubElement(doc, "doc")
+    ET.SubElement(nested, "newexpiredate").text = service.expiredate.isoformat()
+    return doc
+
+
+def _change_pricelist(state: UpstreamState, params: Params) -> ET.Element:
+    _require_sok(params, CHANGE_PRICELIST_FUNC)
+    state.change_pricelist(params)
+    return _ok()
 
 
 def _edit(state: UpstreamState, itemtype: str, params: Params) -> ET.Element:

@@ -15,7 +15,8 @@ returns the password):
     GET    /_sandbox/state                 balance, settings, calls, orders, prolongs, services
     POST   /_sandbox/configure             {"balance": "10.00", "two_factor": true,
                                             "ip_restricted": true, "level": "admin",
-                                            "activate_after": 2, "whoami_balance": false}
+                                            "activate_after": 2, "whoami_balance": false,
+                                            "two_factor_ok": true}
     GET    /_sandbox/fault                 armed faults
     POST   /_sandbox/fault                 {"func": "service.prolong", "kind": "reset_after",
                                             "times": 1}   (func null or absent: any function)
@@ -28,6 +29,7 @@ returns the password):
 
 from __future__ import annotations
 
+import collections
 import datetime
 import logging
 import secrets
@@ -113,7 +115,9 @@ class _Handler(SandboxHandler):
         state = sandbox.state
         with state.lock:
             state.calls[func] += 1
-        fault = sandbox.faults.take(func)
+            if params.get("sok") == "ok":
+                state.submitted[func] += 1
+        fault = sandbox.faults.take(func, submitted=params.get("sok") == "ok")
         reply = b""
         if params.get("out") != "xml":
             reply = HTML_LOGIN
@@ -193,7 +197,7 @@ def _truncated(reply: bytes) -> bytes:
 
 def _configure_from_json(sandbox: UpstreamSandbox, data: dict[str, object]) -> None:
     """POST /_sandbox/configure: the same settings as `configure()`, checked strictly."""
-    flags = ("two_factor", "ip_restricted", "whoami_balance")
+    flags = ("two_factor", "ip_restricted", "whoami_balance", "two_factor_ok")
     known = {*flags, "level", "balance", "activate_after"}
     unknown = set(data) - known
     if unknown:
@@ -209,6 +213,7 @@ def _configure_from_json(sandbox: UpstreamSandbox, data: dict[str, object]) -> N
         two_factor=_flag(data, "two_factor"),
         ip_restricted=_flag(data, "ip_restricted"),
         whoami_balance=_flag(data, "whoami_balance"),
+        two_factor_ok=_flag(data, "two_factor_ok"),
         level=None if data.get("level") is None else str(data["level"]),
         balance=None if balance is None else Decimal(str(balance)),
         activate_after=activate_after,
@@ -272,6 +277,13 @@ class UpstreamSandbox(LoopbackSandbox):
             return list(self.state.prolongs)
 
     @property
+    def submitted(self) -> collections.Counter[str]:
+        """Calls per function submitted with sok=ok (a copy): an order function without sok is
+        only the order form, which `calls` counts too."""
+        with self.state.lock:
+            return collections.Counter(self.state.submitted)
+
+    @property
     def balance(self) -> Decimal:
         with self.state.lock:
             return self.state.balance
@@ -298,6 +310,7 @@ class UpstreamSandbox(LoopbackSandbox):
         balance: Decimal | str | None = None,
         activate_after: int | None = None,
         whoami_balance: bool | None = None,
+        two_factor_ok: bool | None = None,
     ) -> None:
         """Change the account; None leaves a setting as it is. `activate_after` applies to
         services ordered from now on."""
@@ -318,6 +331,9 @@ class UpstreamSandbox(LoopbackSandbox):
                 settings.activate_after = int(activate_after)
             if whoami_balance is not None:
                 settings.whoami_balance = bool(whoami_balance)
+            if two_factor_ok is not None:
+                # The account's 2FA as reported: every call answers a bare <ok/>.
+                settings.two_factor_ok = bool(two_factor_ok)
 
     def fault(self, func: str | None, kind: str, times: int | None = 1) -> Fault:
         """Arm a fault for the next `times` calls of `func` (None: any); see `faults.py`."""

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from pmenomssl.sandbox.enom import ca
+from pmenomssl.upstream import functions
 from pmenomssl.upstream.errors import (
     AUTH_OBJECT_BAD_PASSWORD,
     AUTH_OBJECT_IP_RESTRICTED,
@@ -71,7 +72,20 @@ ITEMTYPES = ("certificate", "soft", "vhost", "vds", "dedic")
 # UNCONFIRMED (the issue leaves client-level suspend/resume open): the item types whose services
 # a client may stop and start itself. For the others suspend/resume answer type="access". This is
 # the sandbox's choice and the only place it is made.
-CLIENT_SUSPENDABLE_ITEMTYPES = frozenset({"vhost", "vds", "dedic"})
+# Licences: ISPsystem's WHMCS module calls soft.suspend/soft.resume from a client account.
+CLIENT_SUSPENDABLE_ITEMTYPES = frozenset({"soft", "vhost", "vds", "dedic"})
+
+# The data centres every vhost/vds/dedic order form offers (`slist name="datacenter"`, keys are
+# upstream ids; the requirement document makes `datacenter` mandatory). The first is the preset.
+DATACENTERS: tuple[tuple[str, str], ...] = (("1", "Moscow DC"), ("2", "Amsterdam DC"))
+# The certificate order form's countries (`slist name="field_country"`: BILLmanager country ids
+# -> names). UNCONFIRMED how a real upstream words them; the sandbox's choice: "Name (ISO)".
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("182", "Russian Federation (RU)"),
+    ("230", "United States (US)"),
+    ("80", "Germany (DE)"),
+    ("77", "United Kingdom (GB)"),
+)
 
 CUSTOMER_LEVEL = "customer"
 # Error types that the client does not classify specially (sandbox's choice, UNCONFIRMED).
@@ -175,6 +189,7 @@ class SandboxService:
     expiredate: datetime.date | None
     remoteid: str = ""
     name: str = ""
+    createdate: datetime.date = field(default_factory=datetime.date.today)
     # What `<itemtype>.edit` shows and changes: autoprolong, addon_<id>, domain, ostempl, ...
     fields: dict[str, str] = field(default_factory=dict)
     crt: str = ""  # PEM leaf + sandbox CA, once a certificate is active
@@ -221,6 +236,9 @@ class AccountSettings:
     activate_after: int = 0
     # False: whoami carries no balance attribute, so clients must fall back to dashboard.info.
     whoami_balance: bool = True
+    # Two-factor authentication as reported for real accounts: authinfo is accepted, but every
+    # call answers a bare <doc><ok/></doc> without data.
+    two_factor_ok: bool = False
 
 
 class UpstreamState:
@@ -246,7 +264,11 @@ class UpstreamState:
         self.services: dict[str, SandboxService] = {}
         self.orders: list[OrderRecord] = []
         self.prolongs: list[ProlongRecord] = []
+        # Paid changes submitted without skipbasket=on: they wait unpaid in the upstream cart
+        # and are not applied (what a real upstream does with them).
+        self.basket: list[str] = []
         self.calls: collections.Counter[str] = collections.Counter()
+        self.submitted: collections.Counter[str] = collections.Counter()  # calls with sok=ok
         self._next_id = 1001  # one id sequence for every item type, as BILLmanager's item ids
 
     # --- clock (tests may replace it) -------------------------------------------------------
@@ -383,20 +405,22 @@ class UpstreamState:
     # --- ordering -----------------------------------------------------------------------------
 
     def order(self, func: str, itemtype: str, params: Mapping[str, str]) -> SandboxService:
-        """A paid order (`v2.<itemtype>.order.param` / `certificate.order.param` with sok)."""
+        """A paid order (`v2.<itemtype>.order.param` / `<itemtype>.order.param` with sok)."""
         with self.lock:
             self.require_customer("order")
             tariff = self.tariff(itemtype, params.get("pricelist", ""))
-            months = self._period(tariff, params.get("order_period", ""), "order_period")
+            period_field = functions.order_period_field(itemtype)
+            months = self._period(tariff, params.get(period_field, ""), period_field)
             addons = self._addon_values(tariff, params)
             if params.get("skipbasket", "") != "on":
                 # Without it a real upstream puts the order into a basket that nobody pays.
                 raise ApiError(
                     ERROR_TYPE_VALUE, "skipbasket", "The sandbox only orders with skipbasket=on"
                 )
+            self._check_order_form(itemtype, params)
             csr_info: ca.CsrInfo | None = None
             if itemtype == "certificate":
-                csr_info = self._csr(params.get("csr", ""))
+                csr_info = self._certificate_request(params)
             cost = self.cost(tariff, months, addons)
             self._charge(cost, f"{tariff.title} for {months} month(s)")
             service = self._new_service(
@@ -421,15 +445,59 @@ class UpstreamState:
             return service
 
     @staticmethod
+    def _check_order_form(itemtype: str, params: Mapping[str, str]) -> None:
+        """The fields each order function requires, as documented (see functions.py)."""
+        autoprolong = params.get("autoprolong", "")
+        allowed = ("on", "off") if functions.is_v2(itemtype) else ("null", "on")
+        if autoprolong and autoprolong not in allowed:
+            raise ApiError(
+                ERROR_TYPE_VALUE,
+                "autoprolong",
+                f"autoprolong of this order function is one of {', '.join(allowed)}",
+            )
+        if functions.is_v2(itemtype) and params.get("clicked_button") != "finish":
+            raise ApiError(ERROR_TYPE_EMPTY, "clicked_button", "The order form was not finished")
+        if functions.requires_datacenter(itemtype):
+            datacenter = params.get("datacenter", "")
+            if not datacenter:
+                raise ApiError(ERROR_TYPE_EMPTY, "datacenter", "The data centre is required")
+            if datacenter not in dict(DATACENTERS):
+                raise ApiError(
+                    ERROR_TYPE_VALUE, "datacenter", f"There is no data centre {datacenter!r}"
+                )
+
+    def _certificate_request(self, params: Mapping[str, str]) -> ca.CsrInfo:
+        """certificate.order.param's fields (ispmanager's "Reselling SSL certificates"):
+        `crt_type=generate` with the `csr`, `CN` matching it, `field_country` a country id,
+        additional domains in both `altname` and `altname_input`."""
+        if params.get("crt_type") != "generate":
+            raise ApiError(ERROR_TYPE_VALUE, "crt_type", "crt_type must be generate")
+        info = self._csr(params.get("csr", ""))
+        common_name = params.get("CN", "").strip().lower()
+        if not common_name:
+            raise ApiError(ERROR_TYPE_EMPTY, "CN", "The domain name (CN) is required")
+        if common_name != info.common_name.lower():
+            raise ApiError(ERROR_TYPE_VALUE, "CN", "CN differs from the request's common name")
+        country = params.get("field_country", "")
+        if country and country not in dict(COUNTRIES):
+            raise ApiError(ERROR_TYPE_VALUE, "field_country", f"No country with id {country!r}")
+        if params.get("altname", "").split() != params.get("altname_input", "").split():
+            raise ApiError(
+                ERROR_TYPE_VALUE, "altname", "altname and altname_input must list the same names"
+            )
+        return info
+
+    @staticmethod
     def _order_fields(params: Mapping[str, str], addons: Mapping[str, int]) -> dict[str, str]:
         kept = {
             k: v
             for k, v in params.items()
             if k not in ("func", "sok", "skipbasket", "pricelist", "order_period", "remoteid")
-            and k not in ("csr", "out", "lang", "authinfo")
+            and k not in ("csr", "out", "lang", "authinfo", "period", "clicked_button")
             and not k.startswith("addon_")
         }
-        kept.setdefault("autoprolong", "on")  # BILLmanager's default
+        # BILLmanager's default is on; `null` (the older functions) and `off` switch it off.
+        kept["autoprolong"] = "off" if kept.get("autoprolong") in ("off", "null") else "on"
         kept.update({f"addon_{k}": str(v) for k, v in addons.items()})
         return kept
 
@@ -464,6 +532,7 @@ class UpstreamState:
             expiredate=expiredate,
             remoteid=remoteid,
             fields=fields,
+            createdate=self.today(),
         )
         self._next_id += 1
         self.services[service.id] = service
@@ -600,6 +669,11 @@ class UpstreamState:
                 increase = value - current.get(addon_id, 0)
                 if addon is not None and increase > 0:
                     cost += addon.cost * increase * months_left
+            if cost > 0 and params.get("skipbasket", "") != "on":
+                # A real upstream puts the paid change into the cart and answers ok; nothing
+                # changes until somebody pays the cart.
+                self.basket.append(f"{itemtype}.edit elid={elid}")
+                return service
             self._charge(cost, f"raising the addons of service {elid}")
             if autoprolong is not None:
                 service.fields["autoprolong"] = autoprolong
@@ -646,6 +720,25 @@ class UpstreamState:
             service.status = target
             return service
 
+    def change_pricelist(self, params: Mapping[str, str]) -> SandboxService:
+        """`service.changepricelist` (elid, pricelist, period, sok): moves the service to another
+        tariff of its type; a dearer tariff charges the difference of the period's prices (the
+        sandbox's choice), paid at once only with skipbasket=on."""
+        with self.lock:
+            self.require_customer("service.changepricelist")
+            service = self.service(None, params.get("elid", ""))
+            tariff = self.tariff(service.itemtype, params.get("pricelist", ""))
+            months = self._period(tariff, params.get("period", ""), "period")
+            if params.get("skipbasket", "") != "on":
+                raise ApiError(
+                    ERROR_TYPE_VALUE, "skipbasket", "The sandbox only pays with skipbasket=on"
+                )
+            old = self.tariffs[service.pricelist].periods.get(months, Decimal("0"))
+            self._charge(max(Decimal("0"), tariff.periods[months] - old), "the tariff change")
+            service.pricelist = tariff.id
+            service.period = months
+            return service
+
     def set_remoteid(self, elid: str, value: str) -> SandboxService:
         with self.lock:
             self.require_customer("item.setremoteid")
@@ -668,6 +761,8 @@ class UpstreamState:
                 "ip_restricted": settings.ip_restricted,
                 "activate_after": settings.activate_after,
                 "whoami_balance": settings.whoami_balance,
+                "two_factor_ok": settings.two_factor_ok,
+                "basket": list(self.basket),
                 "calls": dict(self.calls),
                 "orders": [
                     {
