@@ -6,13 +6,13 @@ and `password` (the password or API token; crypted, so BILLmanager keeps it encr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pmenomssl import log
 from pmenomssl.handlers.enomssl.errors import ConnectionSettingsError
 from pmenomssl.records import TYPE_CHECKING, record  # not dataclasses/typing: start-up time
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # collections.abc costs start-up time (issue 16): annotations only
+    from collections.abc import Mapping
+
     from lxml import etree
 
     from pmenomssl.enom import EnomClient
