@@ -17,9 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from pmenomssl.handlers import load_handler, own_entry_points, parse_entry_points
-from pmenomssl.handlers.enomssl import EnomSslHandler, products
+from pmenomssl.handlers.enomssl import EnomSslHandler, approvers, products
 from tests.helpers import REPO
 
 # Imports neither command may pay for; each was measured to cost start-up time (`python -X
@@ -46,15 +48,15 @@ NEVER = {
     "json",
     "datetime",
     "urllib.parse",
-}
-# What the installed console script runs (`-m` would add runpy's own imports).
-CONSOLE_SCRIPT = "import sys; from pmenomssl.cli import main; sys.exit(main())"
-# `features` copying a prepared document out needs not even `re` or the handler.
-NEVER_FOR_A_PREPARED_COPY = {
     "re",
     "enum",
     "collections",
     "functools",
+}
+# What the installed console script runs (`-m` would add runpy's own imports).
+CONSOLE_SCRIPT = "import sys; from pmenomssl.cli import main; sys.exit(main())"
+# `features` copying a prepared document out needs not even the handler.
+NEVER_FOR_A_PREPARED_COPY = {
     "pmenomssl.handlers",
     "pmenomssl.handlers.enomssl.products",
 }
@@ -155,3 +157,18 @@ def test_the_installed_distribution_registers_the_enom_handler() -> None:
 def test_entry_points_file_syntax() -> None:
     text = "# comment\n[a]\nx = m:C\n; other\n[b]\ny=n.o:D.e\nbroken line\n"
     assert parse_entry_points(text) == {"a": {"x": "m:C"}, "b": {"y": "n.o:D.e"}}
+
+
+@given(st.text(alphabet="abcxyz019-_.A\n\u00e9", max_size=70))
+@example("a" * 63)
+@example("a" * 64)
+@example("-a")
+@example("a-")
+@example("a\n")
+def test_the_label_check_without_re_is_the_ldh_rule(label: str) -> None:
+    """approvers.py checks labels with str methods (no `re` on approver's path); the rule is
+    the LDH one its regex said: 1-63 of a-z 0-9 -, no hyphen at either end."""
+    import re
+
+    ldh = re.fullmatch(r"(?!-)[a-z0-9-]{1,63}(?<!-)", label) is not None
+    assert approvers._is_label(label) == ldh
