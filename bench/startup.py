@@ -82,7 +82,7 @@ class Startup:
     layout: str
     interpreter: str
     blocks: dict[str, list[list[float]]]
-    importtime_us: dict[str, float] = field(default_factory=dict)
+    importtime_us: dict[str, float] = field(default_factory=dict)  # label -> beyond baseline
     rss_kib: dict[str, int] = field(default_factory=dict)
 
     def all_times(self, label: str) -> list[float]:
@@ -270,4 +270,12 @@ def measure(
             result.importtime_us[label] = importtime_us(
                 commands[label][0], commands[BASELINE][0], env, root
             )
+        if stand_ins:
+            plain_argv, plain_env = commands[STAND_INS[0][1]]
+            bare = [plain_argv[0], "-S", "-c", "pass"]
+            for _what, ours, theirs in STAND_INS:
+                for label in (ours, theirs):
+                    result.importtime_us[label] = importtime_us(
+                        commands[label][0], bare, plain_env, root
+                    )
         return result
