@@ -56,6 +56,7 @@ def test_exit_status_missed_target_wins_then_load() -> None:
 def test_a_ratio_above_the_target_fails_its_row() -> None:
     result = made([[10.0] * 3] * 3, [[21.0] * 3] * 3)
     result.blocks[startup.APPROVER] = [[19.0] * 3] * 3
+    result.blocks[startup.FEATURES_COMPUTING] = [[40.0] * 3] * 3
     result.importtime_us = {startup.FEATURES: 1000.0, startup.APPROVER: 2000.0}
     rows = {r.figure: r for r in run.startup_rows(result)}
     assert not rows["features start-up: ratio per run"].ok
