@@ -4,9 +4,7 @@ Everything runs the real executable as BILLmanager does (a new process per comma
 the BILLmanager stand-in and the ENOM sandbox; calls are counted where they arrive: ENOM calls
 in the sandbox (`sb.calls`), mgrctl calls in the stand-in's journal.
 
-- `startup()`: wall time of `features` / `approver` against `python -c pass` (medians of
-  interleaved runs, after warm-up), with bytecode caching on (as after `pip install`, which
-  compiles the package); the cache lives in a temp directory, never in the source tree.
+- start-up (`features` / `approver` against `python -c pass`): bench/startup.py.
 - `Economy`: ENOM and mgrctl calls of open (DV), sync_item (unchanged), getbalance.
 - `bulk()`: `pmenomssl sync --all --module M` over N seeded certificates.
 - Every module process's peak RSS is taken from `wait4()`.
@@ -18,7 +16,6 @@ import contextlib
 import math
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +23,6 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -189,77 +185,6 @@ def machine() -> dict[str, str]:
 
 
 # --- start-up ------------------------------------------------------------------------------
-
-
-@dataclass
-class Startup:
-    rounds: int
-    baseline_ms: float
-    features_ms: float
-    approver_ms: float
-    features_rss_kib: int
-    approver_rss_kib: int
-    baseline_rss_kib: int
-
-    @property
-    def features_ratio(self) -> float:
-        return self.features_ms / self.baseline_ms
-
-    @property
-    def approver_ratio(self) -> float:
-        return self.approver_ms / self.baseline_ms
-
-
-def _write_product_cache(root: Path) -> None:
-    """A product cache like the one check_connection leaves (features reads and merges it)."""
-    from pmenomssl.handlers.enomssl import products
-
-    offered = [
-        products.OfferedProduct(p.code, p.prod_type, p.title, (1, 2), Decimal("9.95"), True)
-        for p in products.STATIC_PRODUCTS
-    ]
-    products.save_cache(products.cache_path(root, MODULE_NAME), offered)
-
-
-def startup(rounds: int = 21, warmup: int = 3) -> Startup:
-    """Median wall times of `python -c pass`, `features` and `approver`, interleaved."""
-    with tempfile.TemporaryDirectory(prefix="pmenomssl-bench-") as tmp:
-        root = Path(tmp) / "mgr5"
-        for sub in ("etc", "var"):
-            (root / sub).mkdir(parents=True)
-        _write_product_cache(root)
-        env = base_env({"PMENOMSSL_MGR_ROOT": str(root)}, pycache=Path(tmp) / "pycache")
-        commands = {
-            "baseline": [sys.executable, "-c", "pass"],
-            "features": [*module_argv(), "--command", "features"],
-            "approver": [
-                *module_argv(),
-                "--command",
-                "approver",
-                "--module",
-                "1",
-                "--domain",
-                "example.com",
-            ],
-        }
-        times: dict[str, list[float]] = {k: [] for k in commands}
-        rss: dict[str, int] = dict.fromkeys(commands, 0)
-        for index in range(warmup + rounds):
-            for key, argv in commands.items():
-                result = run_process(argv, env=env, cwd=root, exact_rss=False).check()
-                if index >= warmup:
-                    times[key].append(result.seconds * 1000)
-        for key, argv in commands.items():
-            rss[key] = run_process(argv, env=env, cwd=root).check().max_rss_kib
-        return Startup(
-            rounds=rounds,
-            baseline_ms=statistics.median(times["baseline"]),
-            features_ms=statistics.median(times["features"]),
-            approver_ms=statistics.median(times["approver"]),
-            features_rss_kib=rss["features"],
-            approver_rss_kib=rss["approver"],
-            baseline_rss_kib=rss["baseline"],
-        )
 
 
 # --- a world: stand-in + sandbox + module ----------------------------------------------------

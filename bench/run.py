@@ -1,12 +1,17 @@
-"""The performance benchmark of issue 7: one command, one table.
+"""The performance benchmark (issues 7 and 16): one command, one table.
 
     python -m bench            # the full run (10,000 certificates for the bulk sync)
     python -m bench --quick    # CI's setting (500 certificates, fewer start-up rounds)
+    python -m bench --only startup --runs 5 --rounds 20
     python bench/run.py [--quick]
 
 The BILLmanager stand-in uses the MariaDB/MySQL server of PMENOMSSL_TEST_DB (default
 mysql://root@127.0.0.1:3306) in a throw-away database, or SQLite when no server answers.
-Exit status 1 when a target is missed.
+Start-up is measured as bench/startup.py describes (a wheel-installed venv, interleaved rounds,
+min/median/max over at least three runs, a verdict on the machine's load).
+
+Exit status: 0 every target met; 1 a target missed; 3 no target missed, but the machine was
+too loaded for the start-up ratios to show that theirs are met (measure again when it is quiet).
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import measure
+from bench import measure, startup
 
+EXIT_MISSED = 1
+EXIT_TOO_LOADED = 3
 MIB = 1024
 MEMORY_LIMIT_KIB = 64 * MIB
 STARTUP_RATIO = 2.0
@@ -72,23 +79,61 @@ def _mgrctl(calls: list[str]) -> str:
     return f"{len(calls)} ({', '.join(calls)})" if calls else "0"
 
 
-def startup_rows(result: measure.Startup) -> list[Row]:
-    base = result.baseline_ms
-    return [
-        Row("python3 -c pass (baseline, median)", f"{base:.0f} ms", "-", True),
+def startup_rows(result: startup.Startup) -> list[Row]:
+    base = startup.Spread.of(result.all_times(startup.BASELINE))
+    runs = len(result.blocks[startup.BASELINE])
+    rows = [
         Row(
-            "features start-up (median)",
-            f"{result.features_ms:.0f} ms = {result.features_ratio:.2f}x",
-            f"<= {STARTUP_RATIO:g}x",
-            result.features_ratio <= STARTUP_RATIO,
-        ),
-        Row(
-            "approver start-up (median)",
-            f"{result.approver_ms:.0f} ms = {result.approver_ratio:.2f}x",
-            f"<= {STARTUP_RATIO:g}x",
-            result.approver_ratio <= STARTUP_RATIO,
-        ),
+            f"{startup.BASELINE} ({result.layout} layout, {runs} runs)",
+            f"{base.text(' ms', 1)}",
+            "-",
+            True,
+        )
     ]
+    for label in startup.COMMANDS:
+        ratio = result.ratio(label)
+        times = startup.Spread.of(result.all_times(label))
+        # The fastest round of each: the least disturbed by load (reported, not judged).
+        fastest = times.low / base.low
+        rows.append(
+            Row(
+                f"{label} start-up: ratio per run",
+                f"{ratio.text('x')}; {times.median:.1f} ms; fastest {fastest:.2f}x",
+                f"<= {STARTUP_RATIO:g}x (median)",
+                ratio.median <= STARTUP_RATIO,
+            )
+        )
+    computing = result.ratio(startup.FEATURES_COMPUTING)
+    rows.append(
+        Row(
+            f"{startup.FEATURES_COMPUTING} (no prepared copy): ratio per run",
+            computing.text("x"),
+            "- (once per change)",
+            True,
+        )
+    )
+    for label in startup.COMMANDS:
+        rows.append(
+            Row(
+                f"{label}: -X importtime beyond python -c pass",
+                f"{result.importtime_us[label] / 1000:.1f} ms",
+                "-",
+                True,
+            )
+        )
+    for what, ours, theirs in startup.STAND_INS:
+        if ours in result.blocks:
+            saved = result.extra_ms(theirs, ours)
+            imports = result.importtime_us.get(theirs, 0.0) - result.importtime_us.get(ours, 0.0)
+            rows.append(
+                Row(
+                    f"stand-in {what}: import saves (wall; -X importtime)",
+                    f"{saved.text(' ms', 1)}; {imports / 1000:.1f} ms",
+                    "> 0 (else drop it)",
+                    saved.median > 0 and imports > 0,
+                )
+            )
+    return rows
 
 
 def economy_rows(eco: measure.Economy) -> list[Row]:
@@ -224,7 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="CI setting: 500 certificates")
     parser.add_argument("--certs", type=int, help="certificates for the bulk sync")
     parser.add_argument("--changed", type=int, help="certificates that changed (default N/200)")
-    parser.add_argument("--rounds", type=int, help="start-up runs per command (median)")
+    parser.add_argument(
+        "--runs", type=int, help=f"start-up runs (default 5, at least {startup.MIN_RUNS})"
+    )
+    parser.add_argument("--rounds", type=int, help="interleaved rounds per start-up run")
+    parser.add_argument(
+        "--layout",
+        choices=("wheel", "current"),
+        default="wheel",
+        help="start-up of a wheel-installed venv (default, as BILLmanager runs it) or of this "
+        "environment's console script",
+    )
     parser.add_argument(
         "--only",
         choices=("startup", "economy", "bulk"),
@@ -234,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.certs or (500 if args.quick else 10_000)
     changed = args.changed if args.changed is not None else max(3, n // 200)
-    rounds = args.rounds or (7 if args.quick else 21)
+    rounds = args.rounds or (7 if args.quick else 15)
+    runs = max(args.runs or (3 if args.quick else 5), startup.MIN_RUNS)
 
     parts = set(args.only or ("startup", "economy", "bulk"))
 
@@ -243,12 +299,16 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     peaks: dict[str, int] = {}
     baseline_kib = 0
+    loaded: str | None = None
     if "startup" in parts:
-        say(f"start-up: {rounds} rounds...\n")
-        start = measure.startup(rounds=rounds)
+        say(f"start-up: {runs} runs of {rounds} interleaved rounds ({args.layout} layout)...\n")
+        start = startup.measure(runs=runs, rounds=rounds, layout=args.layout)
         rows += startup_rows(start)
-        peaks.update(features=start.features_rss_kib, approver=start.approver_rss_kib)
-        baseline_kib = start.baseline_rss_kib
+        peaks.update(
+            features=start.rss_kib[startup.FEATURES], approver=start.rss_kib[startup.APPROVER]
+        )
+        baseline_kib = start.rss_kib[startup.BASELINE]
+        loaded = start.loaded()
     if parts & {"economy", "bulk"}:
         with world_for_bench() as world:
             if "economy" in parts:
@@ -261,8 +321,21 @@ def main(argv: list[str] | None = None) -> int:
                 peaks[name] = max(peaks.get(name, 0), kib)
     rows += memory_rows(peaks, baseline_kib)
     print(table(rows, measure.machine()))
+    status = verdict(rows, loaded)
+    if loaded:
+        print(
+            f"\nThe machine was too loaded to judge the start-up ratios: {loaded}. Under load "
+            "every process waits alike and ratios shrink toward 1; measure again when it is quiet."
+        )
     say(f"benchmark took {time.monotonic() - started:.0f} s\n")
-    return 0 if all(r.ok for r in rows) else 1
+    return status
+
+
+def verdict(rows: list[Row], loaded: str | None) -> int:
+    """The exit status: a missed target wins; a load that hides the start-up ratios comes next."""
+    if not all(r.ok for r in rows):
+        return EXIT_MISSED
+    return EXIT_TOO_LOADED if loaded else 0
 
 
 if __name__ == "__main__":

@@ -33,11 +33,12 @@ rule of the list against the package's own answer.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import ipaddress
 import os
-import re
+import sys
+
+# Start-up (issue 16): `approver` checks names, so this module imports neither `re`, `functools`,
+# `contextlib` nor `importlib` (tests/protocol/test_startup.py); `ipaddress` and `idna` are
+# imported only for the names that need them.
 
 # The file inside the `publicsuffixlist` package that holds the list.
 PSL_FILE_NAME = "public_suffix_list.dat"
@@ -67,7 +68,9 @@ RESERVED_SUFFIXES = {
     "arpa": "is the infrastructure domain (RFC 3172), not for certificates",
 }
 
-_LDH = re.compile(r"^[a-z0-9-]+$")
+_LDH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+# Characters of every textual IPv4/IPv6 address; a name with any other one is no address.
+_ADDRESS_CHARS = frozenset("0123456789abcdef.:[]%")
 
 
 def name_problem(name: str) -> str | None:
@@ -219,7 +222,7 @@ def _label_problem(label: str) -> str | None:
             "contains an underscore, which certificate authorities refuse in certificate "
             "names (CA/Browser Forum ballot SC12)"
         )
-    if not _LDH.match(label):
+    if not _LDH_CHARS.issuperset(label):
         bad = next(c for c in label if not (c.isalnum() or c == "-"))
         return f"contains {bad!r}: a domain name has only letters a-z, digits, hyphens and dots"
     if label.startswith("-") or label.endswith("-"):
@@ -245,6 +248,10 @@ def _a_label_problem(label: str) -> str | None:
 
 
 def _is_ip_address(name: str) -> bool:
+    if not _ADDRESS_CHARS.issuperset(name):
+        return False
+    import ipaddress
+
     text = name[1:-1] if name.startswith("[") and name.endswith("]") else name
     try:
         ipaddress.ip_address(text)
@@ -255,8 +262,18 @@ def _is_ip_address(name: str) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=32)
+_RULES_BY_TLD: dict[str, frozenset[str]] = {}
+
+
 def _rules(tld: str) -> frozenset[str]:
+    """The Public Suffix List's rules for one top-level domain (read once per process)."""
+    rules = _RULES_BY_TLD.get(tld)
+    if rules is None:
+        rules = _RULES_BY_TLD[tld] = _read_rules(tld)
+    return rules
+
+
+def _read_rules(tld: str) -> frozenset[str]:
     """The Public Suffix List's rules for one top-level domain, as A-labels.
 
     The list is the one the `publicsuffixlist` package ships (kept current by its releases);
@@ -266,9 +283,11 @@ def _rules(tld: str) -> frozenset[str]:
     """
     endings = {tld}
     if tld.startswith("xn--"):  # the list writes internationalised rules as U-labels
+        import contextlib
+
         import idna
 
-        with contextlib.suppress(idna.IDNAError, UnicodeError):
+        with contextlib.suppress(idna.IDNAError, UnicodeError):  # name_problem says why
             endings.add(idna.decode(tld))
     # Bytes, not text: decoding the whole 340 kB file costs more than the search.
     with open(_list_file(), "rb") as source:
@@ -302,12 +321,13 @@ def _lines_ending_with(text: bytes, tld: bytes) -> list[bytes]:
 
 
 def _list_file() -> str:
-    import importlib.util
-
-    spec = importlib.util.find_spec("publicsuffixlist")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the publicsuffixlist package is not installed (pip install .)")
-    return os.path.join(next(iter(spec.submodule_search_locations)), PSL_FILE_NAME)
+    """The list file of the installed `publicsuffixlist` package, found on sys.path as the
+    import system would find the package (importlib.util costs `approver` start-up time)."""
+    for entry in sys.path:
+        candidate = os.path.join(entry or ".", "publicsuffixlist", PSL_FILE_NAME)
+        if os.path.isfile(candidate):
+            return candidate
+    raise RuntimeError("the publicsuffixlist package is not installed (pip install .)")
 
 
 def _a_label_rule(rule: str) -> str:

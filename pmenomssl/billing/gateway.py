@@ -515,6 +515,23 @@ class BillingGateway:
             sql += " AND active = 'on'"
         return [self._module_from_row(r) for r in self._query(sql + " ORDER BY id", module_name)]
 
+    def suitable_modules(
+        self, pricelist_id: int, module_name: str, skip: Sequence[int] = ()
+    ) -> list[int]:
+        """Active modules named `module_name` linked to the tariff, in BILLmanager's order of
+        preference (`orderpriority`, then id), without those in `skip`: ISP's module base
+        answers `get_suitable_module` with this query (`module.cpp` GetSuitableModule)."""
+        sql = (
+            "SELECT pm.id FROM processingmodule2pricelist pm2p"
+            " JOIN processingmodule pm ON pm.id = pm2p.processingmodule"
+            " WHERE pm2p.pricelist = %s AND pm.module = %s AND pm.active = 'on'"
+        )
+        if skip:
+            sql += f" AND pm.id NOT IN ({', '.join(['%s'] * len(skip))})"
+        sql += " ORDER BY pm.orderpriority, pm.id"
+        rows = self._query(sql, pricelist_id, module_name, *skip)
+        return [int(str(r["id"])) for r in rows]
+
     def pricelist_params(self, pricelist_id: int) -> dict[str, str]:
         rows = self._query(
             "SELECT intname, value FROM pricelistparam WHERE pricelist = %s ORDER BY id",

@@ -84,10 +84,10 @@ def parse_entry_points(text: str) -> dict[str, dict[str, str]]:
 
 def _load_object(target: str) -> object:
     """Import `module:attr.sub` (the entry-point value syntax)."""
-    import importlib
-
     module_name, _, attribute = target.partition(":")
-    obj: object = importlib.import_module(module_name.strip())
+    module_name = module_name.strip()
+    __import__(module_name)  # importlib itself costs start-up time (issue 16)
+    obj: object = sys.modules[module_name]
     for part in filter(None, attribute.strip().split(".")):
         obj = getattr(obj, part)
     return obj

@@ -8,13 +8,13 @@ protocol layer dispatches to them and builds `features` from exactly that set of
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 from pmenomssl.protocol.args import Invocation
 from pmenomssl.records import TYPE_CHECKING, field, record
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # collections.abc and pathlib cost start-up time (issue 16): annotations only
+    from collections.abc import Callable, Mapping, Sequence
+    from pathlib import Path
     from typing import Optional, Union
 
     from lxml import etree
@@ -60,7 +60,7 @@ class Context:
         invocation: Invocation,
         *,
         module_name: str,
-        root: Path,
+        root: Path | None = None,
         document: etree._Element | None = None,
         billing_factory: Callable[[], BillingGateway] | None = None,
         deadline: float | None = None,
@@ -69,12 +69,22 @@ class Context:
         # time.monotonic() after which the command must not start new provider calls.
         self.deadline = deadline if deadline is not None else time.monotonic() + 300.0
         self.module_name = module_name
-        self.root = root
+        self._root = root
         self.document = document
         self._billing_factory = billing_factory
         self._billing: BillingGateway | None = None
         # The processing module a command works for, once known (for BILLmanager's error report).
         self.module_id: int | None = invocation.module
+
+    @property
+    def root(self) -> Path:
+        """BILLmanager's root (`config.mgr_root()` unless given): made on first use, as
+        `approver` needs no path and `pathlib` costs it start-up time (issue 16)."""
+        if self._root is None:
+            from pmenomssl import config
+
+            self._root = config.mgr_root()
+        return self._root
 
     @property
     def billing(self) -> BillingGateway:
@@ -108,6 +118,11 @@ class Handler:
     max_tries: Mapping[str, int] = {}
 
     def templates(self) -> Sequence[TemplateSpec]:
+        return ()
+
+    def features_inputs(self) -> Sequence[str]:
+        """The data files `features` is computed from besides the code (a prepared copy of
+        the document is stale once one of them changes: pmenomssl.protocol.prepared)."""
         return ()
 
     def secret_params(self) -> frozenset[str]:

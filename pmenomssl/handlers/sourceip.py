@@ -15,19 +15,16 @@ error); an empty value means the system's default route, as in GlobalSign.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-
 from pmenomssl.handlers.base import ParamSpec
 from pmenomssl.records import TYPE_CHECKING  # `features` imports this: no typing/httpx
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # collections.abc and logging cost start-up time (issue 16)
+    from collections.abc import Mapping
+
     import httpx
     from lxml import etree
 
     from pmenomssl.errors import ModuleError
-
-logger = logging.getLogger(__name__)
 
 PARAM_SOURCEIP = "sourceip"
 SOURCEIP_PARAM = ParamSpec(PARAM_SOURCEIP, select=True)
@@ -132,5 +129,9 @@ def tune_connection(form: etree._Element | None) -> etree._Element:
     addresses = host_addresses()
     for address in addresses:
         etree.SubElement(choices, "msg", key=address).text = address
-    logger.info("tune_connection: source addresses offered: %s", ", ".join(addresses) or "none")
+    import logging
+
+    logging.getLogger(__name__).info(
+        "tune_connection: source addresses offered: %s", ", ".join(addresses) or "none"
+    )
     return doc

@@ -13,12 +13,11 @@ under the amount the provider asked to keep. Empty or absent: no minimum.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pmenomssl.handlers.base import ParamSpec
 from pmenomssl.records import TYPE_CHECKING  # `features` imports this: no decimal/typing
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from decimal import Decimal
 
     from pmenomssl.errors import ModuleError

@@ -2,16 +2,14 @@
 
 argparse is not used on purpose: on a bad option it prints usage to stderr and exits 2, while
 BILLmanager needs its error XML on stdout; and unknown options must be ignored, not refused.
+Nothing here logs (`logging` is not imported on the start-up path, issue 16): the runner logs
+the options, the unknown ones included, once the log is open.
 """
 
 from __future__ import annotations
 
-import logging
-
 from pmenomssl.errors import ModuleError
 from pmenomssl.records import field, fields, record
-
-logger = logging.getLogger(__name__)
 
 NUMERIC = frozenset({"id", "item", "module", "runningoperation", "level", "userid", "addon"})
 TEXT = frozenset(
@@ -104,11 +102,6 @@ def parse(argv: list[str]) -> Invocation:
             setattr(result, name, inline)
         else:
             result.unknown.append(f"{token} {inline}" if "=" not in token else token)
-    if result.unknown:
-        logger.debug(
-            "ignoring options BILLmanager passed that this module does not use: %s",
-            " ".join(result.unknown),
-        )
     return result
 
 

@@ -3,12 +3,17 @@
 stdout carries exactly one XML document or nothing; every failure ends in BILLmanager's error
 XML and exit status 1, and, for a background operation, in its running operation's error report
 (with escalation to a manual task once BILLmanager has retried enough).
+
+Start-up (issue 16): `features` runs at every panel start and `approver` while a client types an
+order, so what this module imports at the top is what they need, nothing more: no `logging`
+(pmenomssl.log writes the runner's lines itself), no `contextlib`, `pathlib` or `signal`, and
+lxml only where a document is parsed, an lxml document is returned or an error is reported.
+A fresh prepared `features` document is copied out before the handler is even loaded
+(pmenomssl.protocol.prepared). tests/protocol/test_startup.py keeps the import list honest.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import sys
 import time
@@ -16,20 +21,17 @@ import time
 from pmenomssl import config
 from pmenomssl import log as modlog
 from pmenomssl.errors import ModuleError
-from pmenomssl.handlers.base import Context, Handler
 from pmenomssl.protocol import args as protocol_args
-from pmenomssl.protocol import limits, problems
+from pmenomssl.protocol import prepared
 from pmenomssl.protocol.args import Invocation, ProtocolError
-from pmenomssl.protocol.commands import spec
+from pmenomssl.protocol.commands import EMPTY_ANSWER, is_known, spec
+from pmenomssl.records import TYPE_CHECKING
 
-# lxml (pmenomssl.protocol.xmldoc) is imported only where a document is parsed, an lxml
-# document is returned, or an error is reported: `features` and `approver` never need it.
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see pmenomssl.records)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import BinaryIO
 
-logger = logging.getLogger(__name__)
+    from pmenomssl.handlers.base import Context, Handler, Output
 
 
 class UnexpectedError(ModuleError):
@@ -38,9 +40,9 @@ class UnexpectedError(ModuleError):
 
 def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | None = None) -> int:
     """Run one protocol command; returns the process exit status."""
-    name = config.module_name()
-    log_file = modlog.setup(name)
     started = time.monotonic()
+    name = config.module_name()
+    log_file = modlog.start(name)
     invocation = Invocation()
     context: Context | None = None
     try:
@@ -49,37 +51,63 @@ def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | N
         modlog.set_context(
             invocation.command, invocation.item, invocation.runningoperation, invocation.module
         )
-        logger.debug("run with: %s", invocation.redacted())
+        if modlog.enabled(modlog.DEBUG):
+            modlog.write(modlog.DEBUG, f"run with: {invocation.redacted()}")
+            if invocation.unknown:
+                modlog.write(
+                    modlog.DEBUG,
+                    "ignoring options BILLmanager passed that this module does not use: "
+                    + " ".join(invocation.unknown),
+                )
         _check_required(invocation)
+        prepared_path: str | None = None
+        if invocation.command == "features" and handler is None:
+            prepared_path = prepared.path_for(config.var_dir_text(), name)
+            copy = prepared.read(prepared_path, config.handler_name())
+            if copy is not None:
+                _answer(stdout, copy)
+                _done(invocation.command, started, " (prepared document)")
+                return 0
         if handler is None:
             from pmenomssl.handlers import load_handler
 
             handler = load_handler(config.handler_name())
-        budget = limits.deadline_for(invocation.command)
-        context = Context(
-            invocation,
-            module_name=name,
-            root=config.mgr_root(),
-            deadline=started + budget,
-        )
-        with limits.alarm_at(budget + limits.ALARM_GRACE_SECONDS, invocation.command):
-            output = _dispatch(handler, context, stdin)
+        context = _context(invocation, name, started)
+        if spec(invocation.command).local:
+            output = _dispatch(handler, context, stdin, prepared_path)
+        else:
+            from pmenomssl.protocol import limits
+
+            budget = context.deadline - started
+            with limits.alarm_at(budget + limits.ALARM_GRACE_SECONDS, invocation.command):
+                output = _dispatch(handler, context, stdin, prepared_path)
         if output is not None:
-            stdout.write(output)
-            stdout.flush()
-        problems.clear_after(context)
-        logger.log(modlog.EXTINFO, "%s done in %.0fms", invocation.command, _ms_since(started))
+            _answer(stdout, output)
+        if not spec(invocation.command).local:  # panel-time commands never register a problem
+            from pmenomssl.protocol import problems
+
+            problems.clear_after(context)
+        _done(invocation.command, started)
         return 0
     except ModuleError as error:
-        logger.error(
-            "%s failed: %s (%s)", invocation.command or "run", error.desc, error.error_type
+        modlog.write(
+            modlog.ERROR,
+            f"{invocation.command or 'run'} failed: {error.desc} ({error.error_type})",
         )
         _report(error, None, invocation, handler, context, stdout)
         if context is not None:
+            from pmenomssl.protocol import problems
+
             problems.register(context, error)
         return 1
     except Exception as exc:  # the last line of defence: never a traceback on stdout/stderr
-        logger.exception("%s failed unexpectedly", invocation.command or "run")
+        import traceback
+
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        modlog.write(
+            modlog.ERROR,
+            f"{invocation.command or 'run'} failed unexpectedly\n{trace.rstrip()}",
+        )
         unexpected = UnexpectedError(
             f"The module failed unexpectedly ({type(exc).__name__}). The details are in the log "
             f"file {log_file}; please send it to the module's maintainers.",
@@ -87,6 +115,27 @@ def run(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, handler: Handler | N
         )
         _report(unexpected, exc, invocation, handler, context, stdout)
         return 1
+
+
+def _answer(stdout: BinaryIO, output: bytes) -> None:
+    stdout.write(output)
+    stdout.flush()
+
+
+def _done(command: str, started: float, how: str = "") -> None:
+    elapsed = (time.monotonic() - started) * 1000
+    modlog.write(modlog.EXTINFO, f"{command} done in {elapsed:.0f}ms{how}")
+
+
+def _context(invocation: Invocation, name: str, started: float) -> Context:
+    from pmenomssl.handlers.base import Context
+    from pmenomssl.protocol.limits import deadline_for
+
+    return Context(
+        invocation,
+        module_name=name,
+        deadline=started + deadline_for(invocation.command),
+    )
 
 
 def _check_required(invocation: Invocation) -> None:
@@ -104,13 +153,28 @@ def _check_required(invocation: Invocation) -> None:
         )
 
 
-def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | None:
+def _dispatch(
+    handler: Handler, context: Context, stdin: BinaryIO, prepared_path: str | None
+) -> bytes | None:
     command = context.args.command
     if command == "features":
-        from pmenomssl.protocol.features import features_document
+        from pmenomssl.protocol.features import compute_and_prepare, features_document
 
-        return features_document(handler).to_bytes()
+        if prepared_path is None:  # a handler given by the caller, not the configured one
+            return features_document(handler).to_bytes()
+        return compute_and_prepare(handler, config.handler_name(), prepared_path)
     method = handler.method_for(command)
+    if method is None and command == "get_suitable_module":
+        from pmenomssl.protocol.suitable import get_suitable_module
+
+        method = get_suitable_module
+    if method is None and not is_known(command):
+        modlog.write(
+            modlog.INFO,
+            f"{command}: a command this module does not know (a newer BILLmanager's?); "
+            "answered with an empty document, as ISP's own modules do",
+        )
+        return EMPTY_ANSWER
     if method is None:
         raise ProtocolError(
             f"This module does not implement the command {command!r}. Its commands are: "
@@ -119,11 +183,11 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
             value=command,
         )
     command_spec = spec(command)
-    if command_spec.skipped_by_do_nothing and config.do_nothing_path().exists():
-        logger.info(
-            "%s skipped: %s exists (a staging copy of the billing must not touch providers)",
-            command,
-            config.do_nothing_path(),
+    if command_spec.skipped_by_do_nothing and os.path.exists(config.do_nothing_path()):
+        modlog.write(
+            modlog.INFO,
+            f"{command} skipped: {config.do_nothing_path()} exists (a staging copy of the "
+            "billing must not touch providers)",
         )
         return None
     if command_spec.reads_stdin:
@@ -132,14 +196,7 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
             from pmenomssl.protocol.xmldoc import parse_document
 
             context.document = parse_document(data, command)
-    item_lock = (
-        limits.item_lock(context.module_name, context.args.item, context.deadline)
-        if command_spec.requires == "item" and context.args.item is not None
-        else contextlib.nullcontext()
-    )
-    # A handler that prints by mistake must not corrupt the one document on stdout.
-    with item_lock, contextlib.redirect_stdout(sys.stderr):
-        result = method(context)
+    result = _call(method, context, command_spec.requires)
     if result is None:
         return None
     if isinstance(result, bytes):
@@ -153,11 +210,29 @@ def _dispatch(handler: Handler, context: Context, stdin: BinaryIO) -> bytes | No
     return serialize(result)
 
 
+def _call(method: Callable[[Context], Output], context: Context, requires: str | None) -> Output:
+    """Run the handler's method (under the item's lock when it works on an item), with stdout
+    pointed at stderr: a handler that prints by mistake must not corrupt the one document."""
+    saved_stdout = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        if requires == "item" and context.args.item is not None:
+            from pmenomssl.protocol import limits
+
+            with limits.item_lock(context.module_name, context.args.item, context.deadline):
+                return method(context)
+        return method(context)
+    finally:
+        sys.stdout = saved_stdout
+
+
 def _read_stdin(stdin: BinaryIO) -> bytes:
     """Read the whole document, but never wait on a terminal."""
-    with contextlib.suppress(AttributeError, ValueError, OSError):
+    try:
         if os.isatty(stdin.fileno()):
             return b""
+    except (AttributeError, ValueError, OSError):
+        pass
     return stdin.read()
 
 
@@ -174,14 +249,17 @@ def _report(
         try:
             _report_running_operation(error, exc, invocation, handler, context, ro)
         except Exception as report_error:  # the original error still reaches stdout
-            logger.error("could not report the error to running operation %s: %s", ro, report_error)
+            modlog.write(
+                modlog.ERROR,
+                f"could not report the error to running operation {ro}: {report_error}",
+            )
     try:
         from pmenomssl.protocol.xmldoc import error_document
 
         stdout.write(error_document(error, invocation.lang))
         stdout.flush()
     except (OSError, ValueError) as write_error:
-        logger.error("could not write the error document: %s", write_error)
+        modlog.write(modlog.ERROR, f"could not write the error document: {write_error}")
 
 
 def _report_running_operation(
@@ -211,13 +289,16 @@ def _report_running_operation(
         limit = handler.max_tries.get(invocation.command, limit)
     tries = billing.trycount(ro)
     if tries < limit:
-        logger.info("running operation %s: try %s of %s, BILLmanager will retry", ro, tries, limit)
+        modlog.write(
+            modlog.INFO, f"running operation {ro}: try {tries} of {limit}, BILLmanager will retry"
+        )
         return
     # The task's params stay empty (module.cpp's default): the error is in the running
     # operation's report already, which is where staff read it.
     if billing.escalate(invocation.item, ro, invocation.command):
-        logger.warning(
-            "running operation %s failed %s times: handed to staff as a manual task", ro, tries
+        modlog.write(
+            modlog.WARNING,
+            f"running operation {ro} failed {tries} times: handed to staff as a manual task",
         )
 
 
@@ -230,17 +311,17 @@ def _display_name(context: Context) -> str:
         try:
             context.module_id = context.billing.item(context.args.item).processingmodule
         except ModuleError as exc:
-            logger.info("the module of item %s is unknown: %s", context.args.item, exc.desc)
+            modlog.write(
+                modlog.INFO, f"the module of item {context.args.item} is unknown: {exc.desc}"
+            )
     if context.module_id is not None:
         try:
             name = context.billing.module(context.module_id).name.strip()
         except ModuleError as exc:
-            logger.info("module %s's display name is unreadable: %s", context.module_id, exc.desc)
+            modlog.write(
+                modlog.INFO, f"module {context.module_id}'s display name is unreadable: {exc.desc}"
+            )
         else:
             if name:
                 return name
     return context.module_name
-
-
-def _ms_since(started: float) -> float:
-    return (time.monotonic() - started) * 1000

@@ -1,7 +1,9 @@
 """A minimal XML writer for the small documents BILLmanager asks for most often.
 
 `features` runs at every panel start and `approver` while a client types an order; building
-their few elements with lxml would cost more start-up time than the rest of the command. These
+their few elements with lxml would cost more start-up time than the rest of the command
+(`python -m bench`'s stand-in row: `-X importtime` 21.0 ms for `import lxml.etree` against
+0.7 ms for this module; 2026-12-04, 2-core AMD EPYC, CPython 3.11, a loaded machine). These
 documents are written here and only here; everything the module parses, and the error
 documents, stay with lxml (`xmldoc`).
 
@@ -16,8 +18,11 @@ whitespace characters that attribute normalisation would change in attributes; c
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from pmenomssl.records import TYPE_CHECKING
+
+if TYPE_CHECKING:  # `re` and `collections.abc` cost start-up time (issue 16)
+    import re
+    from collections.abc import Mapping
 
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
@@ -25,7 +30,9 @@ XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 # usual case, never needs it).
 _INVALID_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _invalid: re.Pattern[str] | None = None
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+# The names this writer accepts: [A-Za-z_][A-Za-z0-9_.-]* (checked without `re`).
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME_CHARS = _NAME_START | frozenset("0123456789.-")
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_ESCAPES = str.maketrans(
     {
@@ -46,6 +53,8 @@ def valid_chars(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     if _invalid is None:
+        import re
+
         _invalid = re.compile(_INVALID_CHARS)
     return _invalid.sub("", text)
 
@@ -59,7 +68,7 @@ def escape_attribute(value: str) -> str:
 
 
 def _checked_name(name: str) -> str:
-    if not _NAME.match(name):
+    if not name or name[0] not in _NAME_START or not _NAME_CHARS.issuperset(name):
         raise ValueError(f"not an XML name this writer accepts: {name!r}")
     return name
 

@@ -229,15 +229,14 @@ ARGV_CASES = {
     "no options": [],
     "no command": ["--item", "1"],
     "command without value": ["--command"],
-    "unknown command": ["--command", "launch"],
     "service command without item": ["--command", "open"],
     "module command without module": ["--command", "approver"],
     "item not a number": ["--command", "open", "--item", "one"],
     "item negative": ["--command", "open", "--item", "-4"],
     "item with a control char": ["--command", "open", "--item", "1\x01"],
     "item not UTF-8": [b"--command", b"open", b"--item", b"\xff\xfe"],
-    "lang with a control char": ["--command", "nope", "--lang", "\x01ru"],
-    "lang not UTF-8": [b"--command", b"nope", b"--lang", b"r\xffu"],
+    "lang with a control char": ["--command", "open", "--lang", "\x01ru"],
+    "lang not UTF-8": [b"--command", b"open", b"--lang", b"r\xffu"],
     "runningoperation not a number": ["--command", "open", "--item", "1",
                                       "--runningoperation", "x"],
 }  # fmt: skip
@@ -250,6 +249,23 @@ def test_malformed_argv(world: RecordingWorld, figures: Figures, case: str) -> N
     error = error_of(result)
     assert error.get("type") == "protocol_error", result.stdout
     assert writes(world) == []
+
+
+@pytest.mark.parametrize("command", ["launch", "launch\r\x1b[2Kforged", "\u2028x"])
+def test_an_unknown_command_is_an_empty_answer(
+    world: RecordingWorld, figures: Figures, command: str
+) -> None:
+    """A command the module does not know (a newer BILLmanager's) is answered with an empty
+    document and exit 0, as ISP's module base does (issue 13 point 10); it writes nothing and
+    its name cannot forge a log line."""
+    result = world.argv_run(["--command", command, "--item", "1"])
+    figures.tried("argv")
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    no_traceback(result)
+    root = one_document(result.stdout)
+    assert root is not None and root.tag == "doc" and len(root) == 0, result.stdout
+    assert writes(world) == []
+    assert_log_lines(world)
 
 
 # --- database rows, CSRs, contacts, crypted values, the key ---------------------------------

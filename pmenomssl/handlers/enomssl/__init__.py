@@ -22,7 +22,6 @@ import neither httpx, PyMySQL nor cryptography.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec, TemplateSpec
@@ -31,7 +30,9 @@ from pmenomssl.handlers.sourceip import SOURCEIP_PARAM
 from pmenomssl.handlers.threshold import THRESHOLD_PARAM
 from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # collections.abc costs start-up time (issue 16): annotations only
+    from collections.abc import Callable, Mapping, Sequence
+
     from pmenomssl.handlers.enomssl.service import Service
 
 
@@ -67,6 +68,12 @@ class EnomSslHandler(Handler):
             TemplateSpec(spec.template, spec.template_attributes())
             for spec in products.catalogue(cache)
         ]
+
+    def features_inputs(self) -> Sequence[str]:
+        from pmenomssl import config
+        from pmenomssl.handlers.enomssl import products
+
+        return [str(products.cache_path(config.mgr_root(), config.module_name()))]
 
     # --- module commands --------------------------------------------------------------------
 

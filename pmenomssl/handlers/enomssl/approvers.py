@@ -11,7 +11,10 @@ are checked against ENOM's own list by `open`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from pmenomssl.records import TYPE_CHECKING
+
+if TYPE_CHECKING:  # collections.abc costs start-up time (issue 16): annotations only
+    from collections.abc import Iterable
 
 from pmenomssl import dnsnames
 from pmenomssl.handlers.enomssl.errors import DomainError

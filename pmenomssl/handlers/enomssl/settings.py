@@ -6,15 +6,15 @@ and `password` (the password or API token; crypted, so BILLmanager keeps it encr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pmenomssl import log, urls
 from pmenomssl.handlers.enomssl.errors import ConnectionSettingsError
 from pmenomssl.handlers.sourceip import PARAM_SOURCEIP as PARAM_SOURCEIP
 from pmenomssl.handlers.sourceip import source_ip, transport
 from pmenomssl.records import TYPE_CHECKING, record  # not dataclasses/typing: start-up time
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # collections.abc costs start-up time (issue 16): annotations only
+    from collections.abc import Mapping
+
     from lxml import etree
 
     from pmenomssl.enom import EnomClient
