@@ -23,6 +23,9 @@ from pmenomssl.enom import (
     EnomMalformedResponseError,
     EnomNotFoundError,
     EnomOutcomeUnknownError,
+    EnomPaymentDeclinedError,
+    EnomPaymentError,
+    EnomPaymentNotTakenError,
     EnomReadTimeoutError,
     EnomTransportError,
     RetryPolicy,
@@ -148,7 +151,14 @@ def test_done_missing_on_a_purchase_is_outcome_unknown_and_not_repeated(replay: 
         (["Insufficient funds"], [], EnomInsufficientFundsError),
         (["Your balance is too low"], [], EnomInsufficientFundsError),
         (["x"], ["324181"], EnomInsufficientFundsError),  # error bits 24
-        (["x"], ["521183"], EnomInsufficientFundsError),  # system 5: payment
+        # payment errors by ENOM's code (system 5; error digits 24, 14, 19), issue 12 §6
+        (["x"], ["524181"], EnomInsufficientFundsError),
+        (["x"], ["514181"], EnomPaymentDeclinedError),
+        (["x"], ["519181"], EnomPaymentNotTakenError),
+        (["x"], ["521183"], EnomPaymentError),  # another payment error: not "add funds"
+        (["Insufficient funds"], ["514181"], EnomPaymentDeclinedError),  # the code decides
+        (["Invalid balance type"], ["304181"], EnomApiError),  # "balance" alone is not funds
+        (["Insufficient funds"], ["304181"], EnomApiError),  # a number says it is not payment
         (["500 - Unable to parse CSR."], [], EnomInvalidCsrError),
         (["x"], ["620397"], EnomInvalidCsrError),
         (["Order does not exist or does not belong to customer"], [], EnomNotFoundError),
@@ -175,6 +185,9 @@ ALL_ERRORS: list[EnomError] = [
     EnomAuthError(command="X"),
     EnomIpNotAllowedError(command="X", ip="203.0.113.1"),
     EnomInsufficientFundsError(command="X"),
+    EnomPaymentDeclinedError(command="X"),
+    EnomPaymentNotTakenError(command="X"),
+    EnomPaymentError(command="X"),
     EnomInvalidCsrError(command="X"),
     EnomNotFoundError(command="X"),
     EnomTransportError("broken", command="X"),
@@ -207,6 +220,9 @@ def test_error_types_are_the_documented_small_set() -> None:
         "invalid_login_or_passwd",
         "enom_ip_not_allowed",
         "enom_insufficient_funds",
+        "enom_payment_declined",
+        "enom_payment_not_taken",
+        "enom_payment_error",
         "enom_invalid_csr",
         "enom_not_found",
         "enom_unreachable",

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
+from pmenomssl.handlers.enomssl.order import Intent
 from pmenomssl.ssl import csr_matches_certificate, generate_key_and_csr, parse_certificate
 from tests.handler.conftest import World, csr_for, desc
 
@@ -70,8 +71,13 @@ def test_multi_domain_order(world: World) -> None:
     item = world.order("sectigouccdv", "one.example.com", sans=sans)
     params = issue(world, item)
     cert = world.sandbox.state.cert(params["enom_cert_id"])
-    assert cert.ucc_domains == ["two.example.org", "three.example.net"]
-    assert cert.ucc_emails == ["admin@two.example.org", "admin@three.example.net"]
+    # UCCDomainList includes the CSR's domain, first (WHMCS: "Include the CSR Domain")
+    assert cert.ucc_domains == ["one.example.com", "two.example.org", "three.example.net"]
+    assert cert.ucc_emails == [
+        "admin@one.example.com",
+        "admin@two.example.org",
+        "admin@three.example.net",
+    ]
     assert cert.web_server_type == 1002  # Sectigo
     assert cert.csr_fields.get("CSRCountry") == "US"
     crt = world.standin.certificate_row(item)["crt"]
@@ -79,11 +85,28 @@ def test_multi_domain_order(world: World) -> None:
 
 
 def test_multi_domain_over_the_limit_buys_nothing(world: World) -> None:
-    sans = tuple(f"d{i}.example.com" for i in range(7))
+    """ENOM's UCC covers three names, the common name included: a fourth is refused unbought."""
+    sans = tuple(f"d{i}.example.com" for i in range(4))
     item = world.order("sectigouccdv", "d0.example.com", sans=sans)
     error = world.fails("open", item)
-    assert error.get("type") == "invalid_csr" and "at most 5" in desc(error)
+    assert error.get("type") == "invalid_csr" and "at most 3" in desc(error)
     assert world.sandbox.purchases == []
+    assert world.sandbox.calls["PurchaseServices"] == 0
+
+
+def test_multi_domain_names_ordered_beyond_the_limit_buy_nothing(world: World) -> None:
+    """More names in the order's altname than the product covers: refused before buying, even
+    when the CSR is within the limit."""
+    sans = ("a0.example.com", "a1.example.com")
+    item = world.order(
+        "sectigouccdv",
+        "a0.example.com",
+        sans=sans,
+        params={"altname": "a1.example.com a2.example.com a3.example.com"},
+    )
+    error = world.fails("open", item)
+    assert "4 names were ordered" in desc(error) and "at most 3" in desc(error)
+    assert world.sandbox.calls["PurchaseServices"] == 0
 
 
 def test_wildcard_order(world: World) -> None:
@@ -129,16 +152,27 @@ def test_dns_validation_on_a_product_without_it_buys_nothing(world: World) -> No
     assert world.sandbox.purchases == []
 
 
-def test_rejected_certificate_fails_the_service(world: World) -> None:
+def test_rejected_certificate_can_be_configured_again(world: World) -> None:
+    """CertStatus 6 "Rejected by Customer" does not fail the service: the certificate is paid,
+    and open run again configures and submits it (WHMCS and Clientexec offer this)."""
     world.sandbox.configure({"reject_domains": ["bad.example.com"]})
     item = world.order("rapidssl", "bad.example.com")
     world.ok("open", item)
     world.ok("sync_item", item)
     world.ok("sync_item", item)
-    assert world.params(item)["service_status"] == "6"
-    assert len(world.standin.journal("certificate.failed")) == 1
-    world.ok("sync_item", item)
-    assert len(world.standin.journal("certificate.failed")) == 1
+    cert_id = world.params(item)["enom_cert_id"]
+    assert world.sandbox.state.cert(cert_id).status_id == 6
+    assert world.params(item)["service_status"] == "3"
+    assert world.standin.journal("certificate.failed") == []
+    assert "can be configured again" in world.log_tail()
+    world.sandbox.configure({"reject_domains": []})
+    world.ok("open", item)  # configures the same certificate again
+    for _ in range(3):
+        world.ok("sync_item", item)
+    assert world.params(item)["service_status"] == "5"
+    assert world.params(item)["enom_cert_id"] == cert_id
+    assert len(world.sandbox.purchases) == 1
+    assert world.sandbox.calls["CertConfigureCert"] == 2
 
 
 # --- API economy -----------------------------------------------------------------------------
@@ -147,16 +181,19 @@ def test_rejected_certificate_fails_the_service(world: World) -> None:
 def test_api_economy_of_open_sync_and_getbalance(world: World) -> None:
     item = world.order("rapidssl", "eco.example.com")
     world.ok("open", item)
-    assert sum(world.sandbox.calls.values()) <= 5, dict(world.sandbox.calls)
+    # 6 at most: GetCerts, GetBalance, the CertID watermark (CertGetCerts, one row),
+    # PurchaseServices, CertConfigureCert, CertPurchaseCert
+    assert sum(world.sandbox.calls.values()) <= 6, dict(world.sandbox.calls)
     assert world.sandbox.calls["PurchaseServices"] == 1
     assert len(world.standin.journal()) <= 6, [r["func"] for r in world.standin.journal()]
 
-    # With the product list cached (check_connection/getbalance/open wrote it): 4 calls.
+    # With the product list cached (check_connection/getbalance/open wrote it): 5 calls.
     second = world.order("rapidssl", "eco2.example.com")
     world.sandbox.state.calls.clear()
     world.standin.clear_journal()
     world.ok("open", second)
-    assert sum(world.sandbox.calls.values()) == 4, dict(world.sandbox.calls)
+    assert sum(world.sandbox.calls.values()) == 5, dict(world.sandbox.calls)
+    assert world.sandbox.calls["CertGetCerts"] == 1  # the watermark, before the purchase
     assert len(world.standin.journal()) == 6
 
     world.ok("sync_item", item)
@@ -313,7 +350,11 @@ def test_import_links_every_unlinked_certificate(world: World) -> None:
     pending = state.seed_certificates(
         1, product="certificate-comodo-essential", status_id=9, domain_template="pend.example.com"
     )
-    fresh = state.seed_certificates(1, status_id=1, domain_template="")  # maybe an open in flight
+    # An open whose PurchaseServices answer was lost: its intent's watermark is below `fresh`.
+    waiting = world.order("rapidssl", "waiting.example.com")
+    intent = Intent(product="certificate-rapidssl-rapidssl", highest_cert_id=pending[0])
+    world.standin.set_item_param(waiting, "enom_purchase_intent", intent.to_text())
+    fresh = state.seed_certificates(1, status_id=1, domain_template="")  # maybe that purchase
     world.ok("import", None, "--module", str(world.module), "--itemtype", "certificate")
     calls = world.standin.journal("processing.import.service")
     by_cert = {c["params"]["enom_cert_id"]: c["params"] for c in calls}
@@ -335,6 +376,13 @@ def test_import_links_every_unlinked_certificate(world: World) -> None:
     )
     world.ok("import", None, "--module", str(world.module), "--itemtype", "certificate")
     assert len(world.standin.journal("processing.import.service")) == len(calls)  # idempotent
+    # Once no purchase is unfinished, an unconfigured certificate is imported (no clock: a
+    # certificate bought minutes ago is not mistaken for an old one, nor the other way round).
+    world.standin.set_item_param(waiting, "enom_purchase_intent", "")
+    world.ok("import", None, "--module", str(world.module), "--itemtype", "certificate")
+    last = world.standin.journal("processing.import.service")[-1]
+    assert len(world.standin.journal("processing.import.service")) == len(calls) + 1
+    assert last["params"]["enom_cert_id"] == str(fresh[0])
 
 
 def test_getbalance_output_is_one_document(world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -83,7 +84,9 @@ def test_client_full_cycle(
     issued = client.get_cert_detail(bought.cert_id)
     assert issued.status_id == 4 and issued.domain == "www.example.com"
     leaf = x509.load_pem_x509_certificate(issued.ssl_certificate.encode())
-    assert issued.expiration_date == leaf.not_valid_after_utc.replace(tzinfo=None)
+    # ExpirationDate is on ENOM's clock, 8 hours behind UTC by default (sandbox/enom/clock.py)
+    behind = timedelta(hours=8)
+    assert issued.expiration_date == leaf.not_valid_after_utc.replace(tzinfo=None) - behind
     assert x509.load_pem_x509_certificate(issued.ca_certs.encode()).subject == leaf.issuer
     assert issued.validity_months == 12 and issued.order_id == bought.order_id
 

@@ -124,7 +124,9 @@ def test_full_cycle_dv(sb: EnomSandbox, api: Api, rsa_keys: list[rsa.RSAPrivateK
     expiration = datetime.datetime.strptime(
         second.findtext("ExpirationDate"), "%m/%d/%Y %I:%M:%S %p"
     )
-    assert expiration == leaf.not_valid_after_utc.replace(tzinfo=None)
+    # on ENOM's clock, 8 hours behind UTC by default (sandbox/enom/clock.py)
+    behind = datetime.timedelta(hours=8)
+    assert expiration == leaf.not_valid_after_utc.replace(tzinfo=None) - behind
 
     page = api.ok("CertGetCerts", PagingPageSize=10)
     cert = page.find("CertGetCerts/Certs/Cert")

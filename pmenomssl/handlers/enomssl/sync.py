@@ -2,8 +2,9 @@
 
 issued   -> certificate.save (leaf + chain), service.setexpiredate (notAfter), status 5, and
             certificate.open the first time a certificate of the item is issued
-pending  -> status 4 (3 while ENOM shows it unsubmitted)
-rejected, refunded -> certificate.failed and status 6
+pending  -> status 4 (3 while ENOM shows it unsubmitted, or 6 "Rejected by Customer": it can
+            be configured again by running open again, so the service does not fail)
+refunded -> certificate.failed and status 6
 
 A renewal in progress is followed instead (renewal.py); once its certificate is issued it
 replaces the old one. Every write is skipped when BILLmanager already holds the value, so a
@@ -21,6 +22,7 @@ from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import (
     PENDING,
+    REJECTED,
     STATUS_ENROLLED,
     STATUS_FAILED,
     STATUS_ISSUED,
@@ -70,6 +72,14 @@ def apply_detail(svc: Service, detail: CertDetail) -> None:
     elif wanted == STATUS_ISSUED or (detail.ssl_certificate and wanted != STATUS_REQUESTED):
         _issued(svc, detail)
     elif wanted == STATUS_REQUESTED:
+        if status == REJECTED:
+            logger.warning(
+                "CertID %s was rejected (%s): it is paid and can be configured again; correct "
+                "the approver or the data, then run open again for service %s",
+                detail.cert_id,
+                detail.status_detail or detail.status,
+                svc.id,
+            )
         svc.set_status(STATUS_REQUESTED)
     else:
         if status not in PENDING:

@@ -17,6 +17,7 @@ from pmenomssl.sandbox.enom import ca
 from pmenomssl.sandbox.enom.state import (
     CONTACT_FIELDS,
     CONTACT_TYPES,
+    UCC_DOMAINS_ALLOWED,
     WEB_SERVER_TYPE_NAMES,
     Certificate,
     Product,
@@ -78,8 +79,12 @@ def envelope(
     done: bool = True,
     pad: int = 0,
     now: datetime.datetime | None = None,
+    time_difference: str = "+0.00",
 ) -> bytes:
-    """The whole answer. `root`/`done`/`pad` exist for the wrong_root/done_missing/huge faults."""
+    """The whole answer. `root`/`done`/`pad` exist for the wrong_root/done_missing/huge faults.
+
+    `now` is ENOM's own clock (clock.py), shown as RequestDateTime, with `time_difference`.
+    """
     when = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     parts = ['<?xml version="1.0" encoding="utf-8"?>', f"<{root}>"]
     if body:
@@ -110,7 +115,7 @@ def envelope(
         el("Site", "eNom"),
         "<IsLockable/>",
         "<IsRealTimeTLD/>",
-        el("TimeDifference", "+0.00"),
+        el("TimeDifference", time_difference),
         el("ExecTime", "0.010"),
     ]
     if done:
@@ -286,7 +291,7 @@ def detail(cert: Certificate, ca_pem: str) -> str:
         el("CSR", cert.csr.pem if cert.csr else "", cdata=True),
         el("CACerts", ca_pem if issued else "", cdata=True),
         el("ReferenceID", cert.reference_id),
-        el("DomainCountAllowed", 5 if cert.product.ucc else ""),
+        el("DomainCountAllowed", UCC_DOMAINS_ALLOWED if cert.product.ucc else ""),
     ]
     if cert.ucc_domains:
         parts.append(group("DomainList", [el("Domain", d, cdata=True) for d in cert.ucc_domains]))
