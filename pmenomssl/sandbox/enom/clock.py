@@ -8,8 +8,8 @@ Every answer carries RequestDateTime (this clock) and a TimeDifference element (
 hours, signed, as `+0.00` in the documented examples: its meaning is UNCONFIRMED).
 
 Every date the sandbox shows (OrderDate, ConfigDate, ExpirationDate, RequestDateTime) is on
-this clock; X.509 validity is real UTC (`to_utc`). `shift` moves both, so tests can put the
-sandbox just before or after midnight on either clock.
+this clock; X.509 validity is real UTC (`to_utc`). Any offset works, to the second, so tests
+can put ENOM's clock a few seconds before its midnight (`seconds_to_midnight`).
 """
 
 from __future__ import annotations
@@ -22,18 +22,13 @@ DEFAULT_UTC_OFFSET = datetime.timedelta(hours=-8)
 class EnomClock:
     """ENOM's wall clock: naive datetimes, `utc_offset` from UTC, optionally shifted."""
 
-    def __init__(
-        self,
-        utc_offset: datetime.timedelta = DEFAULT_UTC_OFFSET,
-        shift: datetime.timedelta = datetime.timedelta(0),
-    ) -> None:
+    def __init__(self, utc_offset: datetime.timedelta = DEFAULT_UTC_OFFSET) -> None:
         self.utc_offset = utc_offset
-        self.shift = shift
 
-    def utcnow(self) -> datetime.datetime:
-        """Naive UTC, shifted (what the CA writes into a certificate)."""
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
-        return now + self.shift
+    @staticmethod
+    def utcnow() -> datetime.datetime:
+        """Naive UTC (what the CA writes into a certificate)."""
+        return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
 
     def now(self) -> datetime.datetime:
         """ENOM's local time: what its answers show."""
@@ -53,6 +48,12 @@ class EnomClock:
 
     def set_hours(self, hours: float) -> None:
         self.utc_offset = datetime.timedelta(hours=hours)
+
+    def set_before_midnight(self, seconds: float) -> None:
+        """ENOM's clock `seconds` before its next midnight (an offset between -24 h and 0)."""
+        now = self.utcnow()
+        midnight = datetime.datetime.combine(now.date(), datetime.time())
+        self.utc_offset = midnight - now - datetime.timedelta(seconds=seconds)
 
     def hours(self) -> float:
         return self.utc_offset.total_seconds() / 3600

@@ -17,7 +17,7 @@ returns the password):
                                              "ip_allowlist": ["10.0.0.1"] | null,
                                              "polls_before_issue": 0, "seconds_before_issue": null,
                                              "issue_immediately": true, "reject_domains": [...],
-                                             "utc_offset_hours": -8, "clock_shift_seconds": 0,
+                                             "utc_offset_hours": -8, "seconds_before_midnight": 5,
                                              "lower_case_tags": false}
     POST   /_sandbox/certs/<id>/<action>    action: issue | reject | refund
     POST   /_sandbox/seed                   {"n": 100, "status_id": 4, "product": "..."}
@@ -25,7 +25,6 @@ returns the password):
 
 from __future__ import annotations
 
-import datetime
 import logging
 import secrets
 import time
@@ -260,10 +259,8 @@ class EnomSandbox(LoopbackSandbox):
                 policy.seconds_before_issue = None if secs is None else float(str(secs))
             if "utc_offset_hours" in data:  # ENOM's clock (clock.py)
                 state.clock.set_hours(float(str(data["utc_offset_hours"])))
-            if "clock_shift_seconds" in data:
-                state.clock.shift = datetime.timedelta(
-                    seconds=float(str(data["clock_shift_seconds"]))
-                )
+            if "seconds_before_midnight" in data:  # ENOM's clock just before its midnight
+                state.clock.set_before_midnight(float(str(data["seconds_before_midnight"])))
             if "issue_immediately" in data:
                 policy.immediately = bool(data["issue_immediately"])
             if "reject_domains" in data:

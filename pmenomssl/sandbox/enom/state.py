@@ -925,7 +925,6 @@ class SandboxState:
                 },
                 "clock": {
                     "utc_offset_hours": self.clock.hours(),
-                    "shift_seconds": self.clock.shift.total_seconds(),
                     "now": self.now().isoformat(),
                 },
                 "calls": dict(self.calls),
