@@ -249,9 +249,13 @@ def test_renewal_inside_the_window_buys_configures_and_replaces(world: World) ->
     crt = world.standin.certificate_row(item)["crt"]
     expires = parse_certificate(crt).not_after.date()
     assert expires > dt.date.today() + dt.timedelta(days=300)
-    assert world.standin.item_row(item)["expiredate"] == expires
+    # The renewal ends 20 days before the paid-until date: the expiry is not moved back
+    # (issue 12 §5), and the next certificate is due 30 days before this one ends.
+    paid_until = dt.date.today() + dt.timedelta(days=20 + 365)
+    assert world.standin.item_row(item)["expiredate"] == paid_until
+    assert world.params(item)["enom_renewal_due"] == (expires - dt.timedelta(days=30)).isoformat()
     assert len(world.standin.journal("certificate.open")) == 1  # only the first issue
-    world.ok("prolong", item)  # a re-run: the service is covered, nothing is bought
+    world.ok("prolong", item)  # a re-run: the next certificate is not due yet, nothing bought
     assert len(world.sandbox.purchases) == 2
 
 
@@ -274,8 +278,40 @@ def test_renewal_outside_the_window_is_scheduled_then_placed_by_sync(world: Worl
     for _ in range(3):
         world.ok("sync_item", item)
     params = world.params(item)
-    assert params["enom_renewal_due"] == "" and params["enom_renewal_cert_id"] == ""
+    assert params["enom_renewal_cert_id"] == ""
     assert params["enom_cert_id"] == str(world.sandbox.purchases[1].cert_id)
+    # paid until today + 565 days, the renewal ends in a year: its successor is due 60 days
+    # before that (issue 12 §5), not now
+    due = dt.date.fromisoformat(params["enom_renewal_due"])
+    assert due > dt.date.today() + dt.timedelta(days=290)
+
+
+def test_a_24_month_service_stays_covered_without_a_second_charge_to_the_client(
+    world: World,
+) -> None:
+    """ENOM sells 12-month certificates: a service paid for 24 months keeps its paid expiry,
+    and the next certificate is bought by sync_item inside the paid period (issue 12 §5)."""
+    paid_until = dt.date.today() + dt.timedelta(days=730)
+    item = world.order("rapidssl", "twoyears.example.com", period=24, expiredate=paid_until)
+    params = issue(world, item)
+    first_end = parse_certificate(world.standin.certificate_row(item)["crt"]).not_after.date()
+    assert first_end < paid_until - dt.timedelta(days=300)  # one 12-month certificate
+    assert world.standin.item_row(item)["expiredate"] == paid_until  # not moved back
+    due = dt.date.fromisoformat(params["enom_renewal_due"])
+    assert due == first_end - dt.timedelta(days=30)  # RapidSSL: 30-day renewal window
+    world.ok("sync_item", item)  # not due yet
+    assert len(world.sandbox.purchases) == 1
+    world.standin.set_item_param(item, "enom_renewal_due", dt.date.today().isoformat())
+    world.ok("sync_item", item)  # due: the next certificate is bought and submitted
+    assert len(world.sandbox.purchases) == 2
+    for _ in range(3):
+        world.ok("sync_item", item)
+    params = world.params(item)
+    assert params["enom_cert_id"] == str(world.sandbox.purchases[1].cert_id)
+    assert world.standin.item_row(item)["expiredate"] == paid_until
+    assert world.standin.journal("service.prolong") == []  # BILLmanager was not asked to bill
+    world.ok("prolong", item)  # BILLmanager's own prolong later: nothing more is bought now
+    assert len(world.sandbox.purchases) == 2
 
 
 # --- reissue ---------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """`sync_item`: one CertGetCertDetail, and BILLmanager writes only for what changed.
 
-issued   -> certificate.save (leaf + chain), service.setexpiredate (notAfter), status 5, and
-            certificate.open the first time a certificate of the item is issued
+issued   -> certificate.save (leaf + chain), service.setexpiredate (notAfter, never earlier than
+            the paid-until date), status 5, certificate.open the first time a certificate of
+            the item is issued, and the next certificate's due day when the paid period runs
+            past this one (renewal.py)
 pending  -> status 4 (3 while ENOM shows it unsubmitted, or 6 "Rejected by Customer": it can
             be configured again by running open again, so the service does not fail)
 refunded -> certificate.failed and status 6
@@ -125,8 +127,14 @@ def _issued(svc: Service, detail: CertDetail) -> None:
         svc.billing.certificate_save(svc.id, crt)
         logger.info("saved the certificate of CertID %s (serial %x)", detail.cert_id, info.serial)
     expires = info.not_after.astimezone(timezone.utc).date()
-    if svc.item.expiredate != expires:
+    paid_until = svc.item.expiredate
+    # Never earlier than what BILLmanager has been paid for (issue 12 §5; renewal.py decides
+    # how the rest of a longer paid period is covered).
+    if paid_until is None or expires > paid_until:
         svc.billing.set_expiredate(svc.id, expires)
+    from pmenomssl.handlers.enomssl.renewal import schedule_coverage
+
+    schedule_coverage(svc, expires)
     svc.set_status(STATUS_ISSUED)
     if not svc.param(P.OPENED):
         svc.billing.certificate_open(svc.id)
