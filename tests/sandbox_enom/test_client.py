@@ -105,7 +105,11 @@ def test_client_comodo_ucc_and_modify(
     sb: EnomSandbox, client: EnomClient, rsa_keys: list[rsa.RSAPrivateKey]
 ) -> None:
     bought = client.purchase_services("certificate-comodo-ucc-dv")
-    ucc = [UccDomain("a.example.net", "admin@example.net")]
+    # the list names the CSR's domain too (WHMCS: "Include the CSR Domain")
+    ucc = [
+        UccDomain("ucc.example.com", "admin@example.com"),
+        UccDomain("a.example.net", "admin@example.net"),
+    ]
     csr = make_csr(rsa_keys[0], "ucc.example.com")
     client.configure_cert(bought.cert_id, csr=csr, web_server_type=1002, contacts=CONTACTS, ucc=ucc)
     client.purchase_cert(
@@ -115,7 +119,8 @@ def test_client_comodo_ucc_and_modify(
         csr_fields={"CSROrganization": "Example Org"},
     )
     detail = client.get_cert_detail(bought.cert_id)
-    assert detail.status_id == 9 and detail.domain_list == ("a.example.net",)
+    assert detail.status_id == 9
+    assert detail.domain_list == ("ucc.example.com", "a.example.net")
     assert (
         client.change_approver_email(bought.cert_id, "webmaster@example.com")
         == "webmaster@example.com"

@@ -455,15 +455,18 @@ def test_ucc_domains_become_sans(
         "ucc.example.com",
         "certificate-comodo-ucc-dv",
         web_server_type=1002,
-        DomainListNumber=2,
-        UCCDomainList1="a.example.net",
-        UCCDomainList2="b.example.org",
-        UCCEmailList1="admin@example.net",
-        UCCEmailList2="admin@example.org",
+        DomainListNumber=3,
+        UCCDomainList1="ucc.example.com",
+        UCCDomainList2="a.example.net",
+        UCCDomainList3="b.example.org",
+        UCCEmailList1="admin@example.com",
+        UCCEmailList2="admin@example.net",
+        UCCEmailList3="admin@example.org",
     )
     api.ok("CertPurchaseCert", CertID=cert_id, ApproverEmail="admin@example.com")
     detail = api.ok("CertGetCertDetail", CertID=cert_id).find("CertGetCertDetail")
     assert [d.text for d in detail.iterfind("DomainList/Domain")] == [
+        "ucc.example.com",
         "a.example.net",
         "b.example.org",
     ]

@@ -121,6 +121,7 @@ class _Handler(SandboxHandler):
             pad=fault.size if fault and kind == "huge" else 0,
             now=self.server.sandbox.state.now(),
             time_difference=self.server.sandbox.state.clock.time_difference(),
+            lower_case=self.server.sandbox.state.lower_case_tags,
         )
         if kind == "truncated":
             xml = xml[: len(xml) // 2]
@@ -259,6 +260,8 @@ class EnomSandbox(LoopbackSandbox):
                 policy.seconds_before_issue = None if secs is None else float(str(secs))
             if "utc_offset_hours" in data:  # ENOM's clock (clock.py)
                 state.clock.set_hours(float(str(data["utc_offset_hours"])))
+            if "lower_case_tags" in data:  # documented lower-case answers (render.py)
+                state.lower_case_tags = bool(data["lower_case_tags"])
             if "seconds_before_midnight" in data:  # ENOM's clock just before its midnight
                 state.clock.set_before_midnight(float(str(data["seconds_before_midnight"])))
             if "issue_immediately" in data:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pmenomssl.sandbox.enom import ca
+from pmenomssl.sandbox.enom import ca, names
 from pmenomssl.sandbox.enom.clock import EnomClock
 
 # --- statuses ------------------------------------------------------------------------------
@@ -387,6 +387,7 @@ class SandboxState:
         self.calls: collections.Counter[str] = collections.Counter()
         self.policy = IssuePolicy()
         self.clock = EnomClock()
+        self.lower_case_tags = False  # every answer's tags in lower case (render.py)
         self._next_cert_id = 100001
         self._next_order_id = 160000001
         self._next_ca_order_id = 14228001
@@ -531,6 +532,12 @@ class SandboxState:
                     INVALID,
                 )
             for domain in ucc_domains:
+                refused = names.refusal(domain)
+                if refused is not None:
+                    raise fail(
+                        f"The CA does not issue certificates for {domain[:80]!r}: {refused}",
+                        POLICY,
+                    )
                 if not valid_domain(domain):
                     raise fail(f"UCC domain {domain[:80]!r} is not a valid domain name", INVALID)
             cert.csr = info
@@ -545,6 +552,9 @@ class SandboxState:
 
     @staticmethod
     def _check_cn(product: Product, cn: str) -> None:
+        refused = names.refusal(cn)
+        if refused is not None:  # after the charge, as ENOM does (names.py)
+            raise fail(f"The CA does not issue certificates for {cn[:80]!r}: {refused}", POLICY)
         if not valid_domain(cn):
             raise fail(f"The CSR common name {cn[:80]!r} is not a domain name", INVALID)
         if product.wildcard and not cn.startswith("*."):
@@ -927,6 +937,7 @@ class SandboxState:
                     "utc_offset_hours": self.clock.hours(),
                     "now": self.now().isoformat(),
                 },
+                "lower_case_tags": self.lower_case_tags,
                 "calls": dict(self.calls),
                 "purchases": [
                     {
