@@ -86,6 +86,37 @@ def test_insufficient_funds(replay: Any) -> None:
 
 
 @replay_only
+@pytest.mark.parametrize(
+    ("cassette", "expected", "number", "advice"),
+    [
+        ("error_payment_declined", EnomPaymentDeclinedError, "514181", "does not fix"),
+        ("error_payment_not_taken", EnomPaymentNotTakenError, "519181", "order list"),
+    ],
+)
+def test_payment_errors_by_code_are_not_insufficient_funds(
+    replay: Any, cassette: str, expected: type[EnomError], number: str, advice: str
+) -> None:
+    """ENOM's 5xxxxx codes: only 24 means "add funds" (issue 12 §6)."""
+    with (
+        replay(cassette) as (client, played),
+        pytest.raises(EnomError) as caught,
+    ):
+        client.purchase_services("certificate-rapidssl-rapidssl")
+    assert played.play_count == 1
+    assert type(caught.value) is expected
+    assert caught.value.response_numbers == (number,)
+    assert "Add funds" not in caught.value.desc and advice in caught.value.desc
+
+
+@replay_only
+def test_lower_case_purchase_answer(replay: Any) -> None:
+    with replay("PurchaseServices_lower") as (client, played):
+        bought = client.purchase_services("certificate-rapidssl-rapidssl")
+    assert played.play_count == 1
+    assert (bought.cert_id, bought.order_id) == ("726340", "267562071")
+
+
+@replay_only
 def test_invalid_csr_gathers_every_error_text(replay: Any) -> None:
     bad = "-----BEGIN CERTIFICATE REQUEST-----\nnot a csr\n-----END CERTIFICATE REQUEST-----\n"
     with replay("error_invalid_csr") as (client, _), pytest.raises(EnomInvalidCsrError) as caught:
