@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cryptography import x509
 
-from tests.handler.conftest import World
+from tests.handler.conftest import World, desc
 from tests.handler.test_faults import assert_one_purchase, sync_until_issued
 
 
@@ -29,3 +29,16 @@ def test_the_saved_chain_carries_the_intermediate_but_not_the_root(world: World)
     from pmenomssl.sandbox.enom import ca
 
     assert ca.get_ca().root.subject not in [c.subject for c in saved]
+
+
+def test_prolong_of_an_unissued_certificate_buys_nothing(world: World) -> None:
+    """ENOM shows an ExpirationDate before issue; prolong must not read it as a certificate's
+    end and buy a renewal for a certificate that was never issued."""
+    world.sandbox.configure({"polls_before_issue": 100})
+    item = world.order("rapidssl", "unissued.example.com")
+    world.ok("open", item)
+    cert_id = world.params(item)["enom_cert_id"]
+    assert world.sandbox.state.cert(cert_id).status_id != 4
+    error = world.fails("prolong", item)
+    assert error.get("type") == "not_ordered" and "not issued" in desc(error)
+    assert len(world.sandbox.purchases) == 1

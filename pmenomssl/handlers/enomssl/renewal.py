@@ -85,14 +85,19 @@ def current_expiry(svc: Service) -> date:
         return parse_certificate(row.crt).not_after.astimezone(timezone.utc).date()
     cert_id = svc.param(P.CERT_ID)
     detail = svc.client.get_cert_detail(cert_id)
-    if detail.expiration_date is None:
+    # ENOM fills ExpirationDate even before issue (order date + validity: an "Awaiting
+    # Configuration" certificate shows one, settled-facts.md), so only an issued one counts.
+    issued = detail.status_id == ISSUED or bool(detail.ssl_certificate)
+    if not issued or detail.expiration_date is None:
         raise NotOrderedError(
-            f"ENOM certificate {cert_id} of service {svc.id} has no expiration date yet "
-            f"({detail.status}): it is not issued, so there is nothing to renew yet.",
+            f"ENOM certificate {cert_id} of service {svc.id} is not issued yet "
+            f"({detail.status}), so there is nothing to renew yet: sync_item follows it; run "
+            "prolong again once it is issued.",
             obj="enom",
             value=cert_id,
         )
-    return (detail.expiration_date).date()
+    # ENOM's own clock, a few hours off UTC at most: the day is what matters here.
+    return detail.expiration_date.date()
 
 
 def prolong_service(svc: Service, today: date | None = None) -> None:
