@@ -419,8 +419,9 @@ def make_changes(world: World, items: dict[int, str], count: int) -> dict[int, s
             )
         elif kind == "refunded":  # ENOM refunded it
             state.set_status(int(cid), 8)
-        else:  # BILLmanager holds another expiry date (a renewal at ENOM, a manual edit)
-            other = date.today() + timedelta(days=900)
+        else:  # BILLmanager holds an older expiry date than the certificate's (a manual edit):
+            # sync moves it later; it never moves a paid-until date earlier (issue 12 §5)
+            other = date.today() + timedelta(days=10)
             store.execute(
                 "UPDATE item SET expiredate = %s WHERE id = %s", [other.isoformat(), item_id]
             )

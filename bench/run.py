@@ -38,6 +38,10 @@ MIB = 1024
 MEMORY_LIMIT_KIB = 64 * MIB
 STARTUP_RATIO = 2.0
 BULK_SECONDS = 60.0
+# open with the product list cached: GetBalance, the CertID watermark (one CertGetCerts row, the
+# clock-free never-pay-twice guard of issue 12 §1), PurchaseServices, CertConfigureCert,
+# CertPurchaseCert. Without the cache GetCerts comes first (+1).
+OPEN_ENOM_BUDGET = 5
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,8 @@ def economy_rows(eco: measure.Economy) -> list[Row]:
         Row(
             "open DV, no product cache: ENOM calls",
             _calls(eco.open_enom),
-            "<= 5",
-            sum(eco.open_enom.values()) <= 5,
+            "<= 6",
+            sum(eco.open_enom.values()) <= OPEN_ENOM_BUDGET + 1,
         ),
         Row(
             "open DV, no product cache: mgrctl calls",
@@ -157,7 +161,7 @@ def economy_rows(eco: measure.Economy) -> list[Row]:
             "open DV, product cache: ENOM calls",
             _calls(eco.open_warm_enom),
             "<= 5",
-            sum(eco.open_warm_enom.values()) <= 5,
+            sum(eco.open_warm_enom.values()) <= OPEN_ENOM_BUDGET,
         ),
         Row(
             "open DV, product cache: mgrctl calls",

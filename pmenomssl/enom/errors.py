@@ -4,7 +4,10 @@ error_type (each needs a msgerror in the module XML):
     enom_api_error           EnomError, EnomApiError: ENOM refused the command for another reason
     invalid_login_or_passwd  EnomAuthError: bad login ID or password/API token
     enom_ip_not_allowed      EnomIpNotAllowedError: this server's IP is not allow-listed
-    enom_insufficient_funds  EnomInsufficientFundsError: reseller balance too low
+    enom_insufficient_funds  EnomInsufficientFundsError: reseller balance too low (5x24xx)
+    enom_payment_declined    EnomPaymentDeclinedError: ENOM declined the payment (5x14xx)
+    enom_payment_not_taken   EnomPaymentNotTakenError: ENOM failed to deduct the price (5x19xx)
+    enom_payment_error       EnomPaymentError: another payment error (5xxxxx)
     enom_invalid_csr         EnomInvalidCsrError: ENOM could not parse the CSR
     enom_not_found           EnomNotFoundError: no such certificate/order in this account
     enom_unreachable         EnomTransportError and EnomConnectError, EnomReadTimeoutError,
@@ -132,6 +135,42 @@ class EnomInsufficientFundsError(EnomError):
     )
 
 
+class EnomPaymentError(EnomError):
+    """A payment error (response number 5xxxxx) other than the specific ones below."""
+
+    error_type = "enom_payment_error"
+    summary = "ENOM refused the payment for this purchase"
+    action = (
+        "Check the ENOM reseller account (balance, payment settings, account standing) and the "
+        "order list for this purchase before ordering again; contact ENOM support with the "
+        "TrackingKey if the reason is unclear."
+    )
+
+
+class EnomPaymentDeclinedError(EnomPaymentError):
+    """5x14xx: "declined" in ENOM's error-code scheme (api-error-codes)."""
+
+    error_type = "enom_payment_declined"
+    summary = "ENOM declined the payment for this purchase"
+    action = (
+        "ENOM's payment was declined, which a top-up of the balance does not fix: check the "
+        "payment method and the account standing at ENOM (or ask ENOM support with the "
+        "TrackingKey), then repeat the order. It was not repeated automatically."
+    )
+
+
+class EnomPaymentNotTakenError(EnomPaymentError):
+    """5x19xx: "failed to deduct" in ENOM's error-code scheme (api-error-codes)."""
+
+    error_type = "enom_payment_not_taken"
+    summary = "ENOM failed to deduct the price from the reseller account"
+    action = (
+        "ENOM could not take the payment; this is usually temporary on ENOM's side. Check the "
+        "ENOM order list for this purchase, then repeat the order (the module looks for an "
+        "unrecorded purchase first); contact ENOM support with the TrackingKey if it persists."
+    )
+
+
 class EnomInvalidCsrError(EnomError):
     error_type = "enom_invalid_csr"
     summary = "ENOM could not read the certificate signing request (CSR)"
@@ -245,14 +284,24 @@ class EnomOutcomeUnknownError(EnomTransportError):
 
 # --- Classification: ENOM's error texts and response numbers -> the classes above -----------
 # Response numbers are six digits: system (1), error (2-3), parameter (4-6) [DOC:api-error-codes].
-# Exact texts for insufficient funds and not-found are UNCONFIRMED; the rules stay here only.
+# Payment errors have system digit 5; their error digits: 24 insufficient reseller balance, 14
+# declined, 19 failed to deduct (settled-facts.md). The code decides; a text decides only when
+# ENOM sent no response number. Exact texts for insufficient funds and not-found are UNCONFIRMED.
 
 _AUTH_NUMBERS = frozenset({"304155", "304156"})
 _IP_NUMBERS = frozenset({"713254"})
 _CSR_NUMBERS = frozenset({"620397"})
 _IP_TEXT = re.compile(r"not permitted from this ip", re.IGNORECASE)
 _AUTH_TEXT = re.compile(r"bad user ?name or password|invalid (login|user ?name|password)", re.I)
-_FUNDS_TEXT = re.compile(r"insufficient|balance", re.IGNORECASE)
+_FUNDS_TEXT = re.compile(
+    r"insufficient (reseller )?(funds|balance)|balance is too low", re.IGNORECASE
+)
+_PAYMENT_SYSTEM = "5"
+_PAYMENT_ERRORS: dict[str, type[EnomError]] = {
+    "24": EnomInsufficientFundsError,
+    "14": EnomPaymentDeclinedError,
+    "19": EnomPaymentNotTakenError,
+}
 _CSR_TEXT = re.compile(r"parse csr|csr information|invalid csr|bad csr|csr is invalid", re.I)
 _NOT_FOUND_TEXT = re.compile(
     r"not found|does not exist|no such|does not belong|invalid cert ?id|invalid order ?id", re.I
@@ -285,9 +334,10 @@ def error_class(messages: Sequence[str], response_numbers: Sequence[str]) -> typ
         return EnomIpNotAllowedError
     if numbers & _AUTH_NUMBERS or _AUTH_TEXT.search(text):
         return EnomAuthError
-    if any(
-        _error_bits(n) == "24" or n.startswith("5") for n in numbers if _error_bits(n)
-    ) or _FUNDS_TEXT.search(text):
+    payment = sorted(n for n in numbers if _error_bits(n) and n.startswith(_PAYMENT_SYSTEM))
+    if payment:
+        return _PAYMENT_ERRORS.get(_error_bits(payment[0]), EnomPaymentError)
+    if any(_error_bits(n) == "24" for n in numbers) or (not numbers and _FUNDS_TEXT.search(text)):
         return EnomInsufficientFundsError
     if numbers & _CSR_NUMBERS or _CSR_TEXT.search(text):
         return EnomInvalidCsrError

@@ -162,6 +162,9 @@ class CertPage:
     start: int
     page_size: int
     total: int
+    # The answer's RequestDateTime as ENOM wrote it (ENOM's own clock, no time zone): kept with
+    # a purchase intent for people reading it, never compared with this server's clock.
+    enom_time: str = ""
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,7 @@ def cert_page(
         start=integer(text(certs, "StartPosition"), "StartPosition", command) or start,
         page_size=integer(text(certs, "PagingPageSize"), "PagingPageSize", command) or page_size,
         total=total if total is not None else len(summaries),
+        enom_time=text(env.root, "RequestDateTime"),
     )
 
 

@@ -447,7 +447,10 @@ class Demo:
             f"  valid    {info.not_before:%Y-%m-%d} to {info.not_after:%Y-%m-%d %H:%M} UTC "
             f"(serial {info.serial:x})"
         )
-        self.info(f"  service  expiredate {paid_until} (set from the certificate's notAfter)")
+        self.info(
+            f"  service  expiredate {paid_until} (the certificate's notAfter, but never earlier "
+            "than the date BILLmanager has been paid for)"
+        )
         return expires
 
     def issue(self) -> date:

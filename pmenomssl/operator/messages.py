@@ -209,6 +209,38 @@ ERRORS: Mapping[str, Text] = {
         "ru": "Недостаточно средств на реселлерском балансе ENOM. Пополните баланс и повторите.",
         "en": "The ENOM reseller balance is too low. Add funds and try again.",
     },
+    "enom_payment_declined": {
+        "ru": (
+            "ENOM отклонил оплату покупки. Пополнение баланса этого не исправит: проверьте "
+            "способ оплаты и состояние счёта в ENOM (или спросите поддержку ENOM), затем "
+            "повторите заказ."
+        ),
+        "en": (
+            "ENOM declined the payment for the purchase. Adding funds does not fix this: check "
+            "the payment method and the account standing at ENOM (or ask ENOM support), then "
+            "repeat the order."
+        ),
+    },
+    "enom_payment_not_taken": {
+        "ru": (
+            "ENOM не смог списать оплату с реселлерского счёта (обычно временно). Проверьте "
+            "список заказов в ENOM и повторите заказ."
+        ),
+        "en": (
+            "ENOM could not deduct the payment from the reseller account (usually temporary). "
+            "Check ENOM's order list, then repeat the order."
+        ),
+    },
+    "enom_payment_error": {
+        "ru": (
+            "ENOM отказал в оплате покупки. Проверьте баланс, настройки оплаты и состояние "
+            "реселлерского счёта ENOM; при неясной причине обратитесь в поддержку ENOM."
+        ),
+        "en": (
+            "ENOM refused the payment for the purchase. Check the ENOM reseller account's "
+            "balance, payment settings and standing; ask ENOM support if the reason is unclear."
+        ),
+    },
     "enom_invalid_csr": {
         "ru": "ENOM не смог прочитать запрос на сертификат (CSR). Создайте новый CSR.",
         "en": "ENOM could not read the certificate signing request (CSR). Generate a new one.",

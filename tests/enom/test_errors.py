@@ -23,6 +23,9 @@ from pmenomssl.enom import (
     EnomMalformedResponseError,
     EnomNotFoundError,
     EnomOutcomeUnknownError,
+    EnomPaymentDeclinedError,
+    EnomPaymentError,
+    EnomPaymentNotTakenError,
     EnomReadTimeoutError,
     EnomTransportError,
     RetryPolicy,
@@ -80,6 +83,37 @@ def test_insufficient_funds(replay: Any) -> None:
     assert caught.value.error_type == "enom_insufficient_funds"
     assert caught.value.response_numbers == ("524181",)
     assert "Add funds" in caught.value.desc and "Nothing was charged" in caught.value.desc
+
+
+@replay_only
+@pytest.mark.parametrize(
+    ("cassette", "expected", "number", "advice"),
+    [
+        ("error_payment_declined", EnomPaymentDeclinedError, "514181", "does not fix"),
+        ("error_payment_not_taken", EnomPaymentNotTakenError, "519181", "order list"),
+    ],
+)
+def test_payment_errors_by_code_are_not_insufficient_funds(
+    replay: Any, cassette: str, expected: type[EnomError], number: str, advice: str
+) -> None:
+    """ENOM's 5xxxxx codes: only 24 means "add funds" (issue 12 §6)."""
+    with (
+        replay(cassette) as (client, played),
+        pytest.raises(EnomError) as caught,
+    ):
+        client.purchase_services("certificate-rapidssl-rapidssl")
+    assert played.play_count == 1
+    assert type(caught.value) is expected
+    assert caught.value.response_numbers == (number,)
+    assert "Add funds" not in caught.value.desc and advice in caught.value.desc
+
+
+@replay_only
+def test_lower_case_purchase_answer(replay: Any) -> None:
+    with replay("PurchaseServices_lower") as (client, played):
+        bought = client.purchase_services("certificate-rapidssl-rapidssl")
+    assert played.play_count == 1
+    assert (bought.cert_id, bought.order_id) == ("726340", "267562071")
 
 
 @replay_only
@@ -148,7 +182,14 @@ def test_done_missing_on_a_purchase_is_outcome_unknown_and_not_repeated(replay: 
         (["Insufficient funds"], [], EnomInsufficientFundsError),
         (["Your balance is too low"], [], EnomInsufficientFundsError),
         (["x"], ["324181"], EnomInsufficientFundsError),  # error bits 24
-        (["x"], ["521183"], EnomInsufficientFundsError),  # system 5: payment
+        # payment errors by ENOM's code (system 5; error digits 24, 14, 19), issue 12 §6
+        (["x"], ["524181"], EnomInsufficientFundsError),
+        (["x"], ["514181"], EnomPaymentDeclinedError),
+        (["x"], ["519181"], EnomPaymentNotTakenError),
+        (["x"], ["521183"], EnomPaymentError),  # another payment error: not "add funds"
+        (["Insufficient funds"], ["514181"], EnomPaymentDeclinedError),  # the code decides
+        (["Invalid balance type"], ["304181"], EnomApiError),  # "balance" alone is not funds
+        (["Insufficient funds"], ["304181"], EnomApiError),  # a number says it is not payment
         (["500 - Unable to parse CSR."], [], EnomInvalidCsrError),
         (["x"], ["620397"], EnomInvalidCsrError),
         (["Order does not exist or does not belong to customer"], [], EnomNotFoundError),
@@ -175,6 +216,9 @@ ALL_ERRORS: list[EnomError] = [
     EnomAuthError(command="X"),
     EnomIpNotAllowedError(command="X", ip="203.0.113.1"),
     EnomInsufficientFundsError(command="X"),
+    EnomPaymentDeclinedError(command="X"),
+    EnomPaymentNotTakenError(command="X"),
+    EnomPaymentError(command="X"),
     EnomInvalidCsrError(command="X"),
     EnomNotFoundError(command="X"),
     EnomTransportError("broken", command="X"),
@@ -207,6 +251,9 @@ def test_error_types_are_the_documented_small_set() -> None:
         "invalid_login_or_passwd",
         "enom_ip_not_allowed",
         "enom_insufficient_funds",
+        "enom_payment_declined",
+        "enom_payment_not_taken",
+        "enom_payment_error",
         "enom_invalid_csr",
         "enom_not_found",
         "enom_unreachable",

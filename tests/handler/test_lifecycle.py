@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
+from pmenomssl.handlers.enomssl.order import Intent
 from pmenomssl.ssl import csr_matches_certificate, generate_key_and_csr, parse_certificate
 from tests.handler.conftest import World, csr_for, desc
 
@@ -70,8 +71,13 @@ def test_multi_domain_order(world: World) -> None:
     item = world.order("sectigouccdv", "one.example.com", sans=sans)
     params = issue(world, item)
     cert = world.sandbox.state.cert(params["enom_cert_id"])
-    assert cert.ucc_domains == ["two.example.org", "three.example.net"]
-    assert cert.ucc_emails == ["admin@two.example.org", "admin@three.example.net"]
+    # UCCDomainList includes the CSR's domain, first (WHMCS: "Include the CSR Domain")
+    assert cert.ucc_domains == ["one.example.com", "two.example.org", "three.example.net"]
+    assert cert.ucc_emails == [
+        "admin@one.example.com",
+        "admin@two.example.org",
+        "admin@three.example.net",
+    ]
     assert cert.web_server_type == 1002  # Sectigo
     assert cert.csr_fields.get("CSRCountry") == "US"
     crt = world.standin.certificate_row(item)["crt"]
@@ -79,11 +85,28 @@ def test_multi_domain_order(world: World) -> None:
 
 
 def test_multi_domain_over_the_limit_buys_nothing(world: World) -> None:
-    sans = tuple(f"d{i}.example.com" for i in range(7))
+    """ENOM's UCC covers three names, the common name included: a fourth is refused unbought."""
+    sans = tuple(f"d{i}.example.com" for i in range(4))
     item = world.order("sectigouccdv", "d0.example.com", sans=sans)
     error = world.fails("open", item)
-    assert error.get("type") == "invalid_csr" and "at most 5" in desc(error)
+    assert error.get("type") == "invalid_csr" and "at most 3" in desc(error)
     assert world.sandbox.purchases == []
+    assert world.sandbox.calls["PurchaseServices"] == 0
+
+
+def test_multi_domain_names_ordered_beyond_the_limit_buy_nothing(world: World) -> None:
+    """More names in the order's altname than the product covers: refused before buying, even
+    when the CSR is within the limit."""
+    sans = ("a0.example.com", "a1.example.com")
+    item = world.order(
+        "sectigouccdv",
+        "a0.example.com",
+        sans=sans,
+        params={"altname": "a1.example.com a2.example.com a3.example.com"},
+    )
+    error = world.fails("open", item)
+    assert "4 names were ordered" in desc(error) and "at most 3" in desc(error)
+    assert world.sandbox.calls["PurchaseServices"] == 0
 
 
 def test_wildcard_order(world: World) -> None:
@@ -129,16 +152,27 @@ def test_dns_validation_on_a_product_without_it_buys_nothing(world: World) -> No
     assert world.sandbox.purchases == []
 
 
-def test_rejected_certificate_fails_the_service(world: World) -> None:
+def test_rejected_certificate_can_be_configured_again(world: World) -> None:
+    """CertStatus 6 "Rejected by Customer" does not fail the service: the certificate is paid,
+    and open run again configures and submits it (WHMCS and Clientexec offer this)."""
     world.sandbox.configure({"reject_domains": ["bad.example.com"]})
     item = world.order("rapidssl", "bad.example.com")
     world.ok("open", item)
     world.ok("sync_item", item)
     world.ok("sync_item", item)
-    assert world.params(item)["service_status"] == "6"
-    assert len(world.standin.journal("certificate.failed")) == 1
-    world.ok("sync_item", item)
-    assert len(world.standin.journal("certificate.failed")) == 1
+    cert_id = world.params(item)["enom_cert_id"]
+    assert world.sandbox.state.cert(cert_id).status_id == 6
+    assert world.params(item)["service_status"] == "3"
+    assert world.standin.journal("certificate.failed") == []
+    assert "can be configured again" in world.log_tail()
+    world.sandbox.configure({"reject_domains": []})
+    world.ok("open", item)  # configures the same certificate again
+    for _ in range(3):
+        world.ok("sync_item", item)
+    assert world.params(item)["service_status"] == "5"
+    assert world.params(item)["enom_cert_id"] == cert_id
+    assert len(world.sandbox.purchases) == 1
+    assert world.sandbox.calls["CertConfigureCert"] == 2
 
 
 # --- API economy -----------------------------------------------------------------------------
@@ -147,16 +181,19 @@ def test_rejected_certificate_fails_the_service(world: World) -> None:
 def test_api_economy_of_open_sync_and_getbalance(world: World) -> None:
     item = world.order("rapidssl", "eco.example.com")
     world.ok("open", item)
-    assert sum(world.sandbox.calls.values()) <= 5, dict(world.sandbox.calls)
+    # 6 at most: GetCerts, GetBalance, the CertID watermark (CertGetCerts, one row),
+    # PurchaseServices, CertConfigureCert, CertPurchaseCert
+    assert sum(world.sandbox.calls.values()) <= 6, dict(world.sandbox.calls)
     assert world.sandbox.calls["PurchaseServices"] == 1
     assert len(world.standin.journal()) <= 6, [r["func"] for r in world.standin.journal()]
 
-    # With the product list cached (check_connection/getbalance/open wrote it): 4 calls.
+    # With the product list cached (check_connection/getbalance/open wrote it): 5 calls.
     second = world.order("rapidssl", "eco2.example.com")
     world.sandbox.state.calls.clear()
     world.standin.clear_journal()
     world.ok("open", second)
-    assert sum(world.sandbox.calls.values()) == 4, dict(world.sandbox.calls)
+    assert sum(world.sandbox.calls.values()) == 5, dict(world.sandbox.calls)
+    assert world.sandbox.calls["CertGetCerts"] == 1  # the watermark, before the purchase
     assert len(world.standin.journal()) == 6
 
     world.ok("sync_item", item)
@@ -212,12 +249,16 @@ def test_renewal_inside_the_window_buys_configures_and_replaces(world: World) ->
     crt = world.standin.certificate_row(item)["crt"]
     expires = parse_certificate(crt).not_after.date()
     assert expires > dt.date.today() + dt.timedelta(days=300)
-    assert world.standin.item_row(item)["expiredate"] == expires
+    # The renewal ends 20 days before the paid-until date: the expiry is not moved back
+    # (issue 12 §5), and the next certificate is due 30 days before this one ends.
+    paid_until = dt.date.today() + dt.timedelta(days=20 + 365)
+    assert world.standin.item_row(item)["expiredate"] == paid_until
+    assert world.params(item)["enom_renewal_due"] == (expires - dt.timedelta(days=30)).isoformat()
     # TheSSLStore's rule: certificate.open whenever a certificate is issued, the renewal's too
     assert len(world.standin.journal("certificate.open")) == 2
     world.ok("sync_item", item)  # nothing new: not announced again
     assert len(world.standin.journal("certificate.open")) == 2
-    world.ok("prolong", item)  # a re-run: the service is covered, nothing is bought
+    world.ok("prolong", item)  # a re-run: the next certificate is not due yet, nothing bought
     assert len(world.sandbox.purchases) == 2
 
 
@@ -240,8 +281,40 @@ def test_renewal_outside_the_window_is_scheduled_then_placed_by_sync(world: Worl
     for _ in range(3):
         world.ok("sync_item", item)
     params = world.params(item)
-    assert params["enom_renewal_due"] == "" and params["enom_renewal_cert_id"] == ""
+    assert params["enom_renewal_cert_id"] == ""
     assert params["enom_cert_id"] == str(world.sandbox.purchases[1].cert_id)
+    # paid until today + 565 days, the renewal ends in a year: its successor is due 60 days
+    # before that (issue 12 §5), not now
+    due = dt.date.fromisoformat(params["enom_renewal_due"])
+    assert due > dt.date.today() + dt.timedelta(days=290)
+
+
+def test_a_24_month_service_stays_covered_without_a_second_charge_to_the_client(
+    world: World,
+) -> None:
+    """ENOM sells 12-month certificates: a service paid for 24 months keeps its paid expiry,
+    and the next certificate is bought by sync_item inside the paid period (issue 12 §5)."""
+    paid_until = dt.date.today() + dt.timedelta(days=730)
+    item = world.order("rapidssl", "twoyears.example.com", period=24, expiredate=paid_until)
+    params = issue(world, item)
+    first_end = parse_certificate(world.standin.certificate_row(item)["crt"]).not_after.date()
+    assert first_end < paid_until - dt.timedelta(days=300)  # one 12-month certificate
+    assert world.standin.item_row(item)["expiredate"] == paid_until  # not moved back
+    due = dt.date.fromisoformat(params["enom_renewal_due"])
+    assert due == first_end - dt.timedelta(days=30)  # RapidSSL: 30-day renewal window
+    world.ok("sync_item", item)  # not due yet
+    assert len(world.sandbox.purchases) == 1
+    world.standin.set_item_param(item, "enom_renewal_due", dt.date.today().isoformat())
+    world.ok("sync_item", item)  # due: the next certificate is bought and submitted
+    assert len(world.sandbox.purchases) == 2
+    for _ in range(3):
+        world.ok("sync_item", item)
+    params = world.params(item)
+    assert params["enom_cert_id"] == str(world.sandbox.purchases[1].cert_id)
+    assert world.standin.item_row(item)["expiredate"] == paid_until
+    assert world.standin.journal("service.prolong") == []  # BILLmanager was not asked to bill
+    world.ok("prolong", item)  # BILLmanager's own prolong later: nothing more is bought now
+    assert len(world.sandbox.purchases) == 2
 
 
 # --- reissue ---------------------------------------------------------------------------------
@@ -329,7 +402,11 @@ def test_import_links_every_unlinked_certificate(world: World) -> None:
     pending = state.seed_certificates(
         1, product="certificate-comodo-essential", status_id=9, domain_template="pend.example.com"
     )
-    fresh = state.seed_certificates(1, status_id=1, domain_template="")  # maybe an open in flight
+    # An open whose PurchaseServices answer was lost: its intent's watermark is below `fresh`.
+    waiting = world.order("rapidssl", "waiting.example.com")
+    intent = Intent(product="certificate-rapidssl-rapidssl", highest_cert_id=pending[0])
+    world.standin.set_item_param(waiting, "enom_purchase_intent", intent.to_text())
+    fresh = state.seed_certificates(1, status_id=1, domain_template="")  # maybe that purchase
     world.ok("import", None, "--module", str(world.module), "--itemtype", "certificate")
     calls = world.standin.journal("processing.import.service")
     by_cert = {c["params"]["enom_cert_id"]: c["params"] for c in calls}
@@ -351,6 +428,13 @@ def test_import_links_every_unlinked_certificate(world: World) -> None:
     )
     world.ok("import", None, "--module", str(world.module), "--itemtype", "certificate")
     assert len(world.standin.journal("processing.import.service")) == len(calls)  # idempotent
+    # Once no purchase is unfinished, an unconfigured certificate is imported (no clock: a
+    # certificate bought minutes ago is not mistaken for an old one, nor the other way round).
+    world.standin.set_item_param(waiting, "enom_purchase_intent", "")
+    world.ok("import", None, "--module", str(world.module), "--itemtype", "certificate")
+    last = world.standin.journal("processing.import.service")[-1]
+    assert len(world.standin.journal("processing.import.service")) == len(calls) + 1
+    assert last["params"]["enom_cert_id"] == str(fresh[0])
 
 
 def test_getbalance_output_is_one_document(world: World) -> None:

@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
+from pmenomssl.handlers.enomssl.order import Intent
 from pmenomssl.ssl import csr_matches_certificate, parse_certificate
 from tests.handler.conftest import World, csr_for, desc
 from tests.ssl.factory import build_csr
@@ -21,7 +22,10 @@ def test_dv_order_is_bought_submitted_issued_and_saved(world: World) -> None:
     params = world.params(item)
     assert params["enom_cert_id"] and params["enom_order_id"]
     assert params["service_status"] == "4"
-    assert params["enom_purchase_intent"].endswith("certificate-rapidssl-rapidssl")
+    intent = Intent.from_text(params["enom_purchase_intent"])
+    # the account was empty before the purchase: the watermark is 0, below the CertID bought
+    assert intent.product == "certificate-rapidssl-rapidssl" and intent.highest_cert_id == 0
+    assert int(params["enom_cert_id"]) > intent.highest_cert_id and intent.enom_time
     assert world.standin.item_row(item)["status"] == 2  # postopen
     assert len(world.sandbox.purchases) == 1
     cert = world.sandbox.state.cert(params["enom_cert_id"])

@@ -10,16 +10,25 @@ import os
 import random
 import time
 
+from tests.handler.test_clocks import CLOCKS
 from tests.handler.test_lifecycle import _near_expiry, issue
 from tests.reliability import settings
 from tests.reliability.conftest import Figures, RecordingWorld, no_traceback
 
-OPEN_PATH = ["GetCerts", "GetBalance", "PurchaseServices", "CertConfigureCert", "CertPurchaseCert"]
+OPEN_PATH = ["GetCerts", "GetBalance", "CertGetCerts", "PurchaseServices", "CertConfigureCert",
+             "CertPurchaseCert"]  # fmt: skip
 PROLONG_PATH = ["GetBalance", "CertGetCerts", "PurchaseServices", "CertConfigureCert",
                 "CertPurchaseCert"]  # fmt: skip
 SEED = int(os.environ.get("PMENOMSSL_CRASH_SEED", "0")) or (
     random.randrange(1, 10**6) if settings.LONG else 20251122
 )
+
+
+def enom_clock(world: RecordingWorld, index: int) -> str:
+    """Scenario `index` runs under ENOM clock `index` mod 4 (UTC-8, UTC, UTC+3, midnight)."""
+    name = sorted(CLOCKS)[index % len(CLOCKS)]
+    world.sandbox.configure(dict(CLOCKS[name]))
+    return name
 
 
 def kill_at_random(world: RecordingWorld, rng: random.Random, command: str, item: int,
@@ -78,7 +87,8 @@ def test_open_killed_at_random_points(world: RecordingWorld, figures: Figures) -
     items = []
     for index in range(settings.CRASH_RUNS_OPEN):
         item = world.order("rapidssl", f"crash{index}.example.com")
-        plan = kill_at_random(world, rng, "open", item, OPEN_PATH)
+        clock = enom_clock(world, index)
+        plan = f"ENOM clock {clock}: " + kill_at_random(world, rng, "open", item, OPEN_PATH)
         figures.fault("SIGKILL during open")
         rerun(world, "open", item)
         cert_id = world.params(item).get("enom_cert_id", "")
@@ -102,7 +112,8 @@ def test_prolong_killed_at_random_points(world: RecordingWorld, figures: Figures
         item = world.order("rapidssl", domain)
         old = issue(world, item)["enom_cert_id"]
         _near_expiry(world, item, domain, days_left=10)
-        plan = kill_at_random(world, rng, "prolong", item, PROLONG_PATH)
+        clock = enom_clock(world, index)
+        plan = f"ENOM clock {clock}: " + kill_at_random(world, rng, "prolong", item, PROLONG_PATH)
         figures.fault("SIGKILL during prolong")
         rerun(world, "prolong", item)  # staff (or BILLmanager) run it again
         for _ in range(5):

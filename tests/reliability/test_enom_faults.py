@@ -114,6 +114,9 @@ ERROR_CLASSES = [
      "enom_ip_not_allowed", 0),
     ("PurchaseServices", "Insufficient funds in the account", "524181",
      "enom_insufficient_funds", 0),
+    # payment errors by ENOM's code (issue 12 §6): 14 declined, 19 failed to deduct
+    ("PurchaseServices", "Payment declined", "514181", "enom_payment_declined", 0),
+    ("PurchaseServices", "Unable to deduct the amount", "519181", "enom_payment_not_taken", 0),
     ("CertConfigureCert", "Unable to parse CSR", "620397", "enom_invalid_csr", 1),
     ("CertPurchaseCert", "The approver could not be contacted", "", "enom_api_error", 1),
     ("CertConfigureCert", "Cert ID not found", "316150", "enom_not_found", 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -83,7 +84,9 @@ def test_client_full_cycle(
     issued = client.get_cert_detail(bought.cert_id)
     assert issued.status_id == 4 and issued.domain == "www.example.com"
     leaf = x509.load_pem_x509_certificate(issued.ssl_certificate.encode())
-    assert issued.expiration_date == leaf.not_valid_after_utc.replace(tzinfo=None)
+    # ExpirationDate is on ENOM's clock, 8 hours behind UTC by default (sandbox/enom/clock.py)
+    behind = timedelta(hours=8)
+    assert issued.expiration_date == leaf.not_valid_after_utc.replace(tzinfo=None) - behind
     assert x509.load_pem_x509_certificate(issued.ca_certs.encode()).subject == leaf.issuer
     assert issued.validity_months == 12 and issued.order_id == bought.order_id
 
@@ -102,7 +105,11 @@ def test_client_comodo_ucc_and_modify(
     sb: EnomSandbox, client: EnomClient, rsa_keys: list[rsa.RSAPrivateKey]
 ) -> None:
     bought = client.purchase_services("certificate-comodo-ucc-dv")
-    ucc = [UccDomain("a.example.net", "admin@example.net")]
+    # the list names the CSR's domain too (WHMCS: "Include the CSR Domain")
+    ucc = [
+        UccDomain("ucc.example.com", "admin@example.com"),
+        UccDomain("a.example.net", "admin@example.net"),
+    ]
     csr = make_csr(rsa_keys[0], "ucc.example.com")
     client.configure_cert(bought.cert_id, csr=csr, web_server_type=1002, contacts=CONTACTS, ucc=ucc)
     client.purchase_cert(
@@ -112,7 +119,8 @@ def test_client_comodo_ucc_and_modify(
         csr_fields={"CSROrganization": "Example Org"},
     )
     detail = client.get_cert_detail(bought.cert_id)
-    assert detail.status_id == 9 and detail.domain_list == ("a.example.net",)
+    assert detail.status_id == 9
+    assert detail.domain_list == ("ucc.example.com", "a.example.net")
     assert (
         client.change_approver_email(bought.cert_id, "webmaster@example.com")
         == "webmaster@example.com"

@@ -124,7 +124,9 @@ def test_full_cycle_dv(sb: EnomSandbox, api: Api, rsa_keys: list[rsa.RSAPrivateK
     expiration = datetime.datetime.strptime(
         second.findtext("ExpirationDate"), "%m/%d/%Y %I:%M:%S %p"
     )
-    assert expiration == leaf.not_valid_after_utc.replace(tzinfo=None)
+    # on ENOM's clock, 8 hours behind UTC by default (sandbox/enom/clock.py)
+    behind = datetime.timedelta(hours=8)
+    assert expiration == leaf.not_valid_after_utc.replace(tzinfo=None) - behind
 
     page = api.ok("CertGetCerts", PagingPageSize=10)
     cert = page.find("CertGetCerts/Certs/Cert")
@@ -453,15 +455,18 @@ def test_ucc_domains_become_sans(
         "ucc.example.com",
         "certificate-comodo-ucc-dv",
         web_server_type=1002,
-        DomainListNumber=2,
-        UCCDomainList1="a.example.net",
-        UCCDomainList2="b.example.org",
-        UCCEmailList1="admin@example.net",
-        UCCEmailList2="admin@example.org",
+        DomainListNumber=3,
+        UCCDomainList1="ucc.example.com",
+        UCCDomainList2="a.example.net",
+        UCCDomainList3="b.example.org",
+        UCCEmailList1="admin@example.com",
+        UCCEmailList2="admin@example.net",
+        UCCEmailList3="admin@example.org",
     )
     api.ok("CertPurchaseCert", CertID=cert_id, ApproverEmail="admin@example.com")
     detail = api.ok("CertGetCertDetail", CertID=cert_id).find("CertGetCertDetail")
     assert [d.text for d in detail.iterfind("DomainList/Domain")] == [
+        "ucc.example.com",
         "a.example.net",
         "b.example.org",
     ]

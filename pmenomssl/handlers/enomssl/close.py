@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.order import OPEN, intent_time, reconcile
+from pmenomssl.handlers.enomssl.order import OPEN, Intent, reconcile
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import CANCELLABLE
 
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 def close_service(svc: Service) -> None:
     if not svc.param(P.CERT_ID) and svc.param(P.PURCHASE_INTENT):
         # A purchase may have happened without being recorded: find it so the note names it.
-        found = reconcile(svc, svc.product(), intent_time(svc.param(P.PURCHASE_INTENT)))
+        found = reconcile(svc, svc.product(), Intent.from_text(svc.param(P.PURCHASE_INTENT)))
         if found is not None:
             svc.save(OPEN.cert_id, found.cert_id)
             svc.save(OPEN.order_id, found.order_id)

@@ -16,7 +16,8 @@ Raised here (each needs a `msg_error_<type>` in the module XML):
 
 Passed through from the layers below (their modules list them): `invalid_csr` and
 `invalid_certificate` (pmenomssl.ssl); `enom_api_error`, `invalid_login_or_passwd`,
-`enom_ip_not_allowed`, `enom_insufficient_funds`, `enom_invalid_csr`, `enom_not_found`,
+`enom_ip_not_allowed`, `enom_insufficient_funds`, `enom_payment_declined`,
+`enom_payment_not_taken`, `enom_payment_error`, `enom_invalid_csr`, `enom_not_found`,
 `enom_unreachable`, `enom_bad_response`, `enom_outcome_unknown` (pmenomssl.enom);
 `mgrctl_error`, `mgrctl_timeout`, `item_not_found`, `module_not_found`, `decrypt_failed`,
 `database_unreachable` (pmenomssl.billing); `protocol_error`, `deadline_exceeded`, `item_busy`,

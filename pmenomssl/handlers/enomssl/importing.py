@@ -3,20 +3,21 @@
 Each goes through processing.import.service with its status, expiry date, domain and template
 (the product's ProdType -> template), and with its CertID and OrderID saved so sync_item works.
 Left out: certificates already linked to an item (current, renewal or previous CertIDs),
-expired and refunded ones, and unconfigured purchases younger than a day (they may be an
-`open` in flight whose CertID is not saved yet; importing them would make it buy again).
+expired and refunded ones, and unconfigured purchases an unfinished `open`/`prolong` may still
+adopt: those above the lowest CertID watermark of an intent whose CertID is not saved (order.py;
+no clock is read: ENOM's OrderDate in CertGetCerts is a date in ENOM's own time zone). The import
+holds `purchase_lock`, so no purchase of this module is between its intent and its CertID.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl import products
-from pmenomssl.handlers.enomssl.order import ENOM_UTC_OFFSET
+from pmenomssl.handlers.enomssl.order import unfinished_watermark
 from pmenomssl.handlers.enomssl.settings import from_params, make_client
 from pmenomssl.handlers.enomssl.statuses import (
     AWAITING_CONFIGURATION,
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-IN_FLIGHT_AGE = timedelta(hours=24)
 ITEMTYPE = "certificate"
 
 
-def _linked_cert_ids(ctx: Context, module_id: int) -> set[str]:
+def _linked_cert_ids(ctx: Context, module_id: int) -> tuple[set[str], int | None]:
+    """(CertIDs linked to an item of the module, the lowest watermark above which an unfinished
+    purchase may still adopt a certificate; None when no purchase is unfinished)."""
     linked: set[str] = set()
+    floor: int | None = None
     billing = ctx.billing
     for item in billing.module_items(module_id):
         params = billing.item_params(item.id)
@@ -45,7 +48,10 @@ def _linked_cert_ids(ctx: Context, module_id: int) -> set[str]:
             if params.get(name):
                 linked.add(params[name].strip())
         linked.update(c.strip() for c in (params.get(P.PREVIOUS_CERT_IDS) or "").split(",") if c)
-    return linked
+        mark = unfinished_watermark(params)
+        if mark is not None:
+            floor = mark if floor is None else min(floor, mark)
+    return linked, floor
 
 
 def import_services(ctx: Context) -> None:
@@ -60,12 +66,16 @@ def import_services(ctx: Context) -> None:
     module_id = billing.module(ctx.args.module).id
     connection = from_params(billing.module_params(module_id), where=f"module {module_id}")
     cache = products.load_cache(products.cache_path(ctx.root, ctx.module_name))
-    linked = _linked_cert_ids(ctx, module_id)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
     imported = skipped = failed = 0
-    with make_client(connection, deadline=ctx.deadline) as client:
+    from pmenomssl.protocol.limits import purchase_lock
+
+    with (
+        purchase_lock(ctx.module_name, module_id, ctx.deadline),
+        make_client(connection, deadline=ctx.deadline) as client,
+    ):
+        linked, floor = _linked_cert_ids(ctx, module_id)
         for cert in client.iter_certs(sort_by="CertID", descending=False):
-            reason = _skip_reason(cert, linked, now)
+            reason = _skip_reason(cert, linked, floor)
             if reason is None and any(
                 billing.items_with_param(name, cert.cert_id) for name in P.CLAIMING_PARAMS
             ):
@@ -106,15 +116,20 @@ def import_services(ctx: Context) -> None:
     logger.info("import: %s imported, %s skipped, %s failed", imported, skipped, failed)
 
 
-def _skip_reason(cert: CertSummary, linked: set[str], now: datetime) -> str | None:
+def _skip_reason(cert: CertSummary, linked: set[str], floor: int | None) -> str | None:
     if cert.cert_id in linked:
         return "already linked"
     if cert.status_id in REFUNDED:
         return "refunded"
     if cert.is_expired:
         return "expired"
-    if cert.status_id == AWAITING_CONFIGURATION and (
-        cert.order_date is None or cert.order_date + ENOM_UTC_OFFSET > now - IN_FLIGHT_AGE
+    if (
+        cert.status_id == AWAITING_CONFIGURATION
+        and floor is not None
+        and (not cert.cert_id.isdigit() or int(cert.cert_id) > floor)
     ):
-        return "bought less than a day ago and not configured (an open may be in flight)"
+        return (
+            "not configured and bought after an unfinished purchase's intent (that open or "
+            "prolong adopts it on its next run)"
+        )
     return None

@@ -21,8 +21,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from datetime import time as time_of_day
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
@@ -58,10 +57,6 @@ logger = logging.getLogger(__name__)
 # (enom-api.md 3.3); longer service periods are served by renewals (prolong).
 NUM_YEARS = 1
 
-# Reconciliation: ENOM's OrderDate carries no time zone. UNCONFIRMED which one the live API uses;
-# the sandbox uses UTC. ENOM_UTC_OFFSET is what to add to ENOM's times to get UTC.
-ENOM_UTC_OFFSET = timedelta(0)
-CLOCK_SKEW = timedelta(minutes=10)
 RECONCILE_PAGE_SIZE = 50
 
 # approver_method values -> ENOM DVAuthMethod (None: e-mail). BILLmanager's names are
@@ -105,7 +100,7 @@ class Order:
     contacts: Mapping[str, contact_data.ContactData]
     dcv_method: str | None  # None: e-mail validation; "DNS" or "File"
     approver: str  # the main domain's approver e-mail ("" for DNS/file validation)
-    ucc: tuple[tuple[str, str], ...]  # (extra domain, its approver e-mail)
+    ucc: tuple[tuple[str, str], ...]  # UCC only: (name, its approver e-mail), the main name first
 
 
 # --- step 1: validation --------------------------------------------------------------------
@@ -139,6 +134,12 @@ def prepare(svc: Service, csr_text: str | None = None) -> Order:
         domains = [main, *[n for n in first.names if n != main]]
     else:
         domains = [main]
+    if len(domains) > spec.san_limit:
+        raise CsrError(
+            f"{len(domains)} names were ordered ({', '.join(domains)}), but {spec.title} covers "
+            f"at most {spec.san_limit}, the common name included (products.py says why). Order "
+            "fewer names, or a certificate type that covers them; nothing was bought."
+        )
     info = validate_csr(
         csr_text,
         CsrPolicy(
@@ -210,8 +211,10 @@ def _validation(
         _check_constructed(main_approver, domains[0])
     ucc: list[tuple[str, str]] = []
     if spec.multidomain:
+        # UCCDomainList carries every name, the CSR's common name first (WHMCS's eNom module:
+        # "Include the CSR Domain"; products.UCC_NAMES counts it as one of the names covered).
         local = main_approver.split("@", 1)[0] if main_approver else "admin"
-        for index, domain in enumerate(domains[1:], start=1):
+        for index, domain in enumerate(domains):
             if index < len(emails):
                 ucc.append((domain, emails[index]))
             else:  # the same mailbox name at that domain: a constructed approver address
@@ -288,24 +291,92 @@ def check_funds(svc: Service, spec: ProductSpec) -> None:
 # --- step 2: buying (or adopting) -----------------------------------------------------------
 
 
-def make_intent(spec: ProductSpec, now: datetime | None = None) -> str:
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
-    return f"{moment.strftime('%Y-%m-%dT%H:%M:%SZ')} {spec.code}"
+# --- the purchase intent: a clock-free watermark ------------------------------------------
+#
+# Reconciliation never compares times (issue 12 §1). ENOM's dates carry no time zone, its
+# documented clock runs hours behind UTC (CertPurchaseCert's example: RequestDateTime
+# 12/15/2016 4:52:44 PM for a notBefore of 2016-12-16 00:00Z) and CertGetCerts' OrderDate is a
+# date only (settled-facts.md). CertIDs, in contrast, only grow: ENOM allots them in order, and
+# CertGetCerts sorts by them. So just before PurchaseServices the intent records the highest
+# CertID in the account; a purchase that intent may have made is an unclaimed certificate of the
+# same product, awaiting configuration, with a higher CertID. Everything is read and bought under
+# `purchase_lock`, so no other item of this module buys between the watermark and the purchase.
+# ENOM's own RequestDateTime of that answer is kept for people reading the intent, never compared.
 
 
-def intent_time(intent: str) -> datetime:
-    """When the intent was saved (UTC); the epoch when unreadable (then every candidate counts)."""
-    stamp = intent.split()[0] if intent.split() else ""
-    try:
-        return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        logger.warning("unreadable purchase intent %r: reconciling against every purchase", intent)
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+@dataclass(frozen=True)
+class Intent:
+    """What was known just before a purchase (saved in the slot's intent param)."""
+
+    product: str  # ENOM product code
+    highest_cert_id: int | None  # the account's highest CertID then; None: unknown (see below)
+    saved_at: str = ""  # this server's UTC time, for people
+    enom_time: str = ""  # ENOM's RequestDateTime then (ENOM's clock), for people
+
+    def to_text(self) -> str:
+        import json
+
+        return json.dumps(
+            {
+                "product": self.product,
+                "highest_cert_id": self.highest_cert_id,
+                "saved_at": self.saved_at,
+                "enom_time": self.enom_time,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_text(cls, text: str) -> Intent:
+        """An unreadable intent, or one from before the watermark (a time stamp and a code), has
+        no watermark: every unclaimed certificate of the product is a candidate (the safe side:
+        adopting an unused purchase costs nothing, a second purchase costs the provider)."""
+        import json
+
+        try:
+            data = json.loads(text)
+            highest = data.get("highest_cert_id")
+            return cls(
+                product=str(data.get("product", "")),
+                highest_cert_id=int(highest) if highest is not None else None,
+                saved_at=str(data.get("saved_at", "")),
+                enom_time=str(data.get("enom_time", "")),
+            )
+        except (ValueError, TypeError, AttributeError):
+            logger.warning(
+                "purchase intent %r has no CertID watermark: every unclaimed "
+                "certificate of the product counts",
+                text[:80],
+            )
+            return cls(product="", highest_cert_id=None)
 
 
-def _enom_time(value: datetime | None) -> datetime | None:
-    """An ENOM date as naive UTC."""
-    return value + ENOM_UTC_OFFSET if value is not None else None
+def make_intent(svc: Service, spec: ProductSpec) -> Intent:
+    """Read the watermark (one CertGetCerts, newest CertID first, any product and status)."""
+    page = svc.client.get_certs_page(page_size=1, sort_by="CertID", descending=True)
+    highest = max((int(c.cert_id) for c in page.certs if c.cert_id.isdigit()), default=None)
+    moment = datetime.now(timezone.utc).replace(microsecond=0)
+    return Intent(
+        product=spec.code,
+        # An empty account: nothing was bought before, so every certificate is newer (0).
+        highest_cert_id=highest if highest is not None else 0,
+        saved_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        enom_time=page.enom_time,
+    )
+
+
+def unfinished_watermark(params: Mapping[str, str]) -> int | None:
+    """The lowest watermark of the item's purchases still unrecorded (an intent without its
+    CertID), or None when none is unfinished. -1 when one has no watermark (all may be it)."""
+    lowest: int | None = None
+    for slot in (OPEN, RENEWAL):
+        raw = (params.get(slot.intent) or "").strip()
+        if not raw or (params.get(slot.cert_id) or "").strip():
+            continue
+        mark = Intent.from_text(raw).highest_cert_id
+        value = -1 if mark is None else mark
+        lowest = value if lowest is None else min(lowest, value)
+    return lowest
 
 
 def _claimed(svc: Service, cert_id: str) -> list[int]:
@@ -315,14 +386,19 @@ def _claimed(svc: Service, cert_id: str) -> list[int]:
     return sorted(items)
 
 
-def reconcile(svc: Service, spec: ProductSpec, since: datetime) -> CertSummary | None:
+def _newer(cert_id: str, intent: Intent) -> bool:
+    if intent.highest_cert_id is None:
+        return True
+    return cert_id.isdigit() and int(cert_id) > intent.highest_cert_id
+
+
+def reconcile(svc: Service, spec: ProductSpec, intent: Intent) -> CertSummary | None:
     """The purchase a lost answer or a crash left unrecorded, if ENOM shows one.
 
-    CertGetCerts newest first: same product, Awaiting Configuration, ordered at or after the
-    intent (minus CLOCK_SKEW), and not claimed by any item. Of several, the oldest (closest to
-    the intent). None proves nothing was bought since the intent.
+    CertGetCerts newest CertID first: same product, Awaiting Configuration, a CertID above the
+    intent's watermark, and not claimed by any item. Of several, the lowest CertID (the first
+    bought after the intent). None proves nothing was bought since the intent. No time is read.
     """
-    cutoff = (since - CLOCK_SKEW).astimezone(timezone.utc).replace(tzinfo=None)
     candidates: list[CertSummary] = []
     for cert in svc.client.iter_certs(
         page_size=RECONCILE_PAGE_SIZE,
@@ -331,27 +407,20 @@ def reconcile(svc: Service, spec: ProductSpec, since: datetime) -> CertSummary |
         status_id=AWAITING_CONFIGURATION,
         prod_type=spec.prod_type,
     ):
-        ordered = _enom_time(cert.order_date)
-        # CertGetCerts gives the order DATE only: compare days here, exact times below.
-        if ordered is not None and ordered.date() < cutoff.date():
-            break  # newest first: everything after this is older still
+        if not _newer(cert.cert_id, intent):
+            break  # newest first: everything after this was bought before the intent
         if cert.status_id not in (None, AWAITING_CONFIGURATION):
             continue
         if spec.prod_type is None and cert.prod_desc and cert.prod_desc != spec.title:
             continue
         if _claimed(svc, cert.cert_id):
             continue
-        if ordered is None or ordered.time() == time_of_day.min:
-            detail = svc.client.get_cert_detail(cert.cert_id)
-            ordered = _enom_time(detail.order_date) or ordered
-        if ordered is not None and ordered < cutoff and ordered.time() != time_of_day.min:
-            continue
         candidates.append(cert)
     found = candidates[-1] if candidates else None
     logger.info(
-        "reconcile %s since %s: %s",
+        "reconcile %s above CertID %s: %s",
         spec.code,
-        since.isoformat(),
+        intent.highest_cert_id if intent.highest_cert_id is not None else "(none: all count)",
         f"found unclaimed CertID {found.cert_id}" if found else "nothing bought",
     )
     return found
@@ -399,25 +468,25 @@ def acquire(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
 
 def _adopt_or_buy(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
     spec = order.spec
-    intent = svc.param(slot.intent)
-    if intent:
-        since = intent_time(intent)
-        found = reconcile(svc, spec, since)
+    raw = svc.param(slot.intent)
+    intent = Intent.from_text(raw) if raw else None
+    if intent is not None:
+        found = reconcile(svc, spec, intent)
         if found is not None:
             _adopt(svc, slot, found.cert_id, found.order_id)
             return found.cert_id, True
     check_funds(svc, spec)
-    if not intent:
-        now = datetime.now(timezone.utc)
-        svc.save(slot.intent, make_intent(spec, now))
-        since = now
+    if intent is None:
+        # A re-run keeps the earlier intent: its lower watermark still covers that purchase.
+        intent = make_intent(svc, spec)
+        svc.save(slot.intent, intent.to_text())
     from pmenomssl.enom import EnomOutcomeUnknownError
 
     try:
         purchase = svc.client.purchase_services(spec.code, NUM_YEARS)
     except EnomOutcomeUnknownError as exc:
         logger.warning("PurchaseServices answer lost (%s): reconciling", exc.cause.summary)
-        found = reconcile(svc, spec, since)
+        found = reconcile(svc, spec, intent)
         if found is not None:
             _adopt(svc, slot, found.cert_id, found.order_id)
             return found.cert_id, True

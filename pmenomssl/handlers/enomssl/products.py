@@ -43,9 +43,16 @@ WEB_SERVER_TYPE = {DIGICERT: 18, SECTIGO: 1002}  # "Other" / "Apache/ModSSL"
 REISSUE_VIA_API = {DIGICERT: True, SECTIGO: False}
 ASCII_ONLY = {DIGICERT: True, SECTIGO: False}
 
-# Names a multi-domain (UCC) certificate covers, the common name included. UNCONFIRMED: ENOM's
-# DomainCountAllowed for a fresh UCC order (the sandbox allows 5 extra domains); conservative.
-UCC_NAMES = 5
+# Names each product covers, the common name included (ProductSpec.san_limit). ENOM's support:
+# "SAN certificates cover three domains (subdomains) with the option to add more for an added
+# fee" (article 201000065341, settled-facts.md); the extra names are separate "additional
+# domain" products, which this module does not buy, so more than three names are refused before
+# anything is bought. The common name is one of the three: WHMCS's eNom module sends the UCC
+# domain list "Include the CSR Domain". Single-name products cover one name, plus the www./apex
+# partner for free where ENOM says so ("a GeoTrust, RapidSSL, or Sectigo certificate for
+# www.example.com secures the root domain", same article): `www` below.
+SINGLE_NAME = 1
+UCC_NAMES = 3
 
 CACHE_SUFFIX = ".products.json"
 # getbalance refreshes the cache only when it is older than this (it must stay 1 ENOM call).
@@ -139,7 +146,7 @@ def _spec(
         wildcard=wildcard,
         www=not multidomain,
         multidomain=multidomain,
-        san_limit=UCC_NAMES if multidomain else 1,
+        san_limit=UCC_NAMES if multidomain else SINGLE_NAME,
         # DVAuthMethod DNS/File: documented for RapidSSL, QuickSSL, QuickSSL Premium only
         # (enom-api.md 3.7). A wildcard cannot be validated by file (CA/B Forum BR 3.2.2.4.18).
         authdnstxt=dcv,
@@ -338,7 +345,7 @@ def derived_spec(offered: OfferedProduct, taken: Iterable[str] = ()) -> ProductS
         wildcard=wildcard,
         www=False,
         multidomain=multidomain,
-        san_limit=UCC_NAMES if multidomain else 1,
+        san_limit=UCC_NAMES if multidomain else SINGLE_NAME,
         derived=True,
     )
 

@@ -25,15 +25,51 @@ from pmenomssl.handlers.enomssl.order import (
     prepare,
     refunded_error,
 )
+from pmenomssl.handlers.enomssl.products import ProductSpec
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import CONFIGURABLE, ISSUED, REFUNDED
 
 logger = logging.getLogger(__name__)
 
-# The service is already covered when the certificate runs to within this of the paid-until
-# date (a re-run of a prolong that already renewed, or a renewal bought early whose days did
-# not carry over: DigiCert drops up to 30 remaining days).
-COVERED_SLACK = timedelta(days=62)
+# --- coverage: the one place that decides when the next certificate is bought (issue 12 §5) ---
+#
+# ENOM sells 12-month certificates only (enom-api.md 3.3: "a new certificate is valid for 12
+# months from purchase"), while BILLmanager may be paid for 24 or 36 months, and a renewal bought
+# inside the window starts on its purchase day (the days left on the old one may be lost). The
+# client paid BILLmanager for every day up to the service's expiry, so:
+# - the service's expiry is never moved earlier than what was paid (sync.py keeps the later of
+#   the two dates);
+# - while the current certificate ends before the paid-until date, the next one is bought, at the
+#   provider's cost (the client already paid for the period), on the first day ENOM allows it:
+#   the brand's renewal window before the current certificate's end. sync_item places it.
+# A chain of certificates may then run past the paid-until date; a later prolong finds the
+# service covered and buys nothing until the chain needs its next link.
+
+
+def next_certificate_due(
+    spec: ProductSpec, cert_expires: date, paid_until: date | None
+) -> date | None:
+    """The day the next certificate is to be bought, or None while this one covers the paid
+    period (or BILLmanager shows no paid-until date)."""
+    if paid_until is None or cert_expires >= paid_until:
+        return None
+    return cert_expires - timedelta(days=spec.renewal_window_days)
+
+
+def schedule_coverage(svc: Service, cert_expires: date) -> None:
+    """After an issue: record when the next certificate is due, if the paid period needs one."""
+    due = next_certificate_due(svc.product(), cert_expires, svc.item.expiredate)
+    if due is None or _in_progress(svc) or svc.param(P.RENEWAL_DUE):
+        return
+    logger.info(
+        "service %s is paid until %s, its certificate ends %s: the next certificate is due "
+        "on %s (sync_item buys it; the client paid for the period already)",
+        svc.id,
+        svc.item.expiredate,
+        cert_expires,
+        due,
+    )
+    svc.save(P.RENEWAL_DUE, due.isoformat())
 
 
 def _in_progress(svc: Service) -> bool:
@@ -49,14 +85,19 @@ def current_expiry(svc: Service) -> date:
         return parse_certificate(row.crt).not_after.astimezone(timezone.utc).date()
     cert_id = svc.param(P.CERT_ID)
     detail = svc.client.get_cert_detail(cert_id)
-    if detail.expiration_date is None:
+    # ENOM fills ExpirationDate even before issue (order date + validity: an "Awaiting
+    # Configuration" certificate shows one, settled-facts.md), so only an issued one counts.
+    issued = detail.status_id == ISSUED or bool(detail.ssl_certificate)
+    if not issued or detail.expiration_date is None:
         raise NotOrderedError(
-            f"ENOM certificate {cert_id} of service {svc.id} has no expiration date yet "
-            f"({detail.status}): it is not issued, so there is nothing to renew yet.",
+            f"ENOM certificate {cert_id} of service {svc.id} is not issued yet "
+            f"({detail.status}), so there is nothing to renew yet: sync_item follows it; run "
+            "prolong again once it is issued.",
             obj="enom",
             value=cert_id,
         )
-    return (detail.expiration_date).date()
+    # ENOM's own clock, a few hours off UTC at most: the day is what matters here.
+    return detail.expiration_date.date()
 
 
 def prolong_service(svc: Service, today: date | None = None) -> None:
@@ -75,7 +116,8 @@ def prolong_service(svc: Service, today: date | None = None) -> None:
         return
     expires = current_expiry(svc)
     paid_until = svc.item.expiredate
-    if paid_until is not None and expires >= paid_until - COVERED_SLACK:
+    due = next_certificate_due(spec, expires, paid_until)
+    if due is None:
         logger.info(
             "service %s: the certificate runs until %s, the service is paid until %s: "
             "already covered, nothing to buy",
@@ -85,7 +127,7 @@ def prolong_service(svc: Service, today: date | None = None) -> None:
         )
         svc.post("prolong")
         return
-    opens = expires - timedelta(days=spec.renewal_window_days)
+    opens = due
     if day >= opens:
         logger.info(
             "service %s: inside the %s-day renewal window (expires %s): buying the renewal",

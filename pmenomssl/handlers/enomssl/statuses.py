@@ -25,11 +25,14 @@ def service_status_for(status_id: int | None) -> int:
     """The service_status BILLmanager should show for a certificate in this ENOM state.
 
     Unknown states count as pending (enrolled): the CA is still working, as far as we know.
+    6 "Rejected by Customer" is requested, not failed: the certificate is paid and can be
+    configured again (WHMCS lets it be configured again, Clientexec offers the purchase step
+    again: settled-facts.md), so `open` run again configures and submits it.
     """
-    if status_id in REFUNDED or status_id == REJECTED:
+    if status_id in REFUNDED:
         return STATUS_FAILED
     if status_id == ISSUED:
         return STATUS_ISSUED
-    if status_id == AWAITING_CONFIGURATION:
+    if status_id in CONFIGURABLE:
         return STATUS_REQUESTED
     return STATUS_ENROLLED

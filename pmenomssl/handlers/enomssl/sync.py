@@ -1,9 +1,12 @@
 """`sync_item`: one CertGetCertDetail, and BILLmanager writes only for what changed.
 
-issued   -> certificate.save (leaf + chain), service.setexpiredate (notAfter), status 5, and
-            certificate.open for each new certificate (first issue, renewal, reissue)
-pending  -> status 4 (3 while ENOM shows it unsubmitted)
-rejected, refunded -> certificate.failed and status 6
+issued   -> certificate.save (leaf + chain), service.setexpiredate (notAfter, never earlier than
+            the paid-until date), status 5, certificate.open for each new certificate (first
+            issue, renewal, reissue), and the next certificate's due day when the paid period
+            runs past this one (renewal.py)
+pending  -> status 4 (3 while ENOM shows it unsubmitted, or 6 "Rejected by Customer": it can
+            be configured again by running open again, so the service does not fail)
+refunded -> certificate.failed and status 6
 
 A renewal in progress is followed instead (renewal.py); once its certificate is issued it
 replaces the old one. Every write is skipped when BILLmanager already holds the value, so a
@@ -21,6 +24,7 @@ from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import (
     PENDING,
+    REJECTED,
     STATUS_ENROLLED,
     STATUS_FAILED,
     STATUS_ISSUED,
@@ -70,6 +74,14 @@ def apply_detail(svc: Service, detail: CertDetail) -> None:
     elif wanted == STATUS_ISSUED or (detail.ssl_certificate and wanted != STATUS_REQUESTED):
         _issued(svc, detail)
     elif wanted == STATUS_REQUESTED:
+        if status == REJECTED:
+            logger.warning(
+                "CertID %s was rejected (%s): it is paid and can be configured again; correct "
+                "the approver or the data, then run open again for service %s",
+                detail.cert_id,
+                detail.status_detail or detail.status,
+                svc.id,
+            )
         svc.set_status(STATUS_REQUESTED)
     else:
         if status not in PENDING:
@@ -116,8 +128,14 @@ def _issued(svc: Service, detail: CertDetail) -> None:
         svc.billing.certificate_save(svc.id, crt)
         logger.info("saved the certificate of CertID %s (serial %x)", detail.cert_id, info.serial)
     expires = info.not_after.astimezone(timezone.utc).date()
-    if svc.item.expiredate != expires:
+    paid_until = svc.item.expiredate
+    # Never earlier than what BILLmanager has been paid for (issue 12 §5; renewal.py decides
+    # how the rest of a longer paid period is covered).
+    if paid_until is None or expires > paid_until:
         svc.billing.set_expiredate(svc.id, expires)
+    from pmenomssl.handlers.enomssl.renewal import schedule_coverage
+
+    schedule_coverage(svc, expires)
     svc.set_status(STATUS_ISSUED)
     _announce(svc, detail.cert_id, f"{info.serial:x}", saved=saved)
 

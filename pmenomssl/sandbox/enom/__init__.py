@@ -5,6 +5,12 @@
         ...  # sb.url, sb.uid, sb.pw, sb.state, sb.faults, sb.calls, sb.purchases
 
 `pmenomssl sandbox enom --port N` serves it for people (see `pmenomssl.sandbox.enom.cli`).
+
+It answers in ENOM's documented forms (issue 12 §8): ENOM's clock an offset from UTC, behind it
+by default, in every answer's RequestDateTime/TimeDifference (clock.py); CertGetCerts' OrderDate
+a date only; ExpirationDate before issue; CACerts with the root (ca.py); lower-case tags on
+request (`lower_case_tags`); UCC certificates of three names including the CSR's domain; and
+names CAs refuse refused at CertConfigureCert, after PurchaseServices has charged (names.py).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CA_COMMON_NAME = "pmenomssl ENOM Sandbox CA (not trusted anywhere)"
+ROOT_COMMON_NAME = "pmenomssl ENOM Sandbox Root (not trusted anywhere)"
 MIN_RSA_BITS = 2048
 
 _PEM_BLOCK = re.compile(
@@ -51,12 +52,28 @@ class CsrInfo:
 
 @dataclass(frozen=True)
 class SandboxCA:
+    """An issuing (intermediate) CA under a self-signed root, as real CAs are.
+
+    `pem` is what CertGetCertDetail's CACerts carries: the intermediate AND the root (ENOM's
+    CACerts include the root, issue 12 §8), so the module's choice to leave the root out of the
+    chain it saves (pmenomssl.ssl.bundle) is exercised.
+    """
+
     key: rsa.RSAPrivateKey
-    certificate: x509.Certificate
+    certificate: x509.Certificate  # the intermediate that signs leaves
+    root: x509.Certificate
+
+    @property
+    def issuing_pem(self) -> str:
+        """The intermediate alone."""
+        return self.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
     @property
     def pem(self) -> str:
-        return self.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        return "".join(
+            c.public_bytes(serialization.Encoding.PEM).decode("ascii")
+            for c in (self.certificate, self.root)
+        )
 
 
 _ca: SandboxCA | None = None
@@ -72,25 +89,23 @@ def get_ca() -> SandboxCA:
         return _ca
 
 
-def _generate_ca() -> SandboxCA:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "pmenomssl sandbox"),
-            x509.NameAttribute(NameOID.COMMON_NAME, CA_COMMON_NAME),
-        ]
-    )
+def _ca_certificate(
+    name: x509.Name,
+    key: rsa.RSAPrivateKey,
+    issuer: x509.Name,
+    issuer_key: rsa.RSAPrivateKey,
+    path_length: int | None,
+) -> x509.Certificate:
     now = _now()
-    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (
+    return (
         x509.CertificateBuilder()
         .subject_name(name)
-        .issuer_name(name)
+        .issuer_name(issuer)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,
@@ -105,10 +120,26 @@ def _generate_ca() -> SandboxCA:
             ),
             critical=True,
         )
-        .add_extension(ski, critical=False)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(issuer_key, hashes.SHA256())
     )
-    return SandboxCA(key=key, certificate=cert)
+
+
+def _generate_ca() -> SandboxCA:
+    def named(common_name: str) -> x509.Name:
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "pmenomssl sandbox"),
+                x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            ]
+        )
+
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root_name = named(ROOT_COMMON_NAME)
+    root = _ca_certificate(root_name, root_key, root_name, root_key, path_length=1)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    issuing = _ca_certificate(named(CA_COMMON_NAME), key, root_name, root_key, path_length=0)
+    return SandboxCA(key=key, certificate=issuing, root=root)
 
 
 def _now() -> datetime.datetime:

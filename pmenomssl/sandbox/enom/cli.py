@@ -90,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--issue-immediately", action="store_true", help="issue inside CertPurchaseCert"
     )
+    parser.add_argument(
+        "--utc-offset",
+        type=float,
+        default=-8.0,
+        help="ENOM's clock in hours from UTC (default -8: behind UTC, as ENOM's examples show)",
+    )
+    parser.add_argument(
+        "--lower-case-tags", action="store_true", help="answer with lower-case tags"
+    )
     return parser
 
 
@@ -125,5 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     policy.polls_before_issue = args.issue_after_polls
     policy.seconds_before_issue = args.issue_after_seconds
     policy.immediately = args.issue_immediately
+    sandbox.state.clock.set_hours(args.utc_offset)
+    sandbox.state.lower_case_tags = args.lower_case_tags
     _serve(sandbox, pw_line)
     return 0

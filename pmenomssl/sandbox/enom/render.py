@@ -8,6 +8,7 @@ fault injection needs (wrong root, `Done` missing, a huge padded body).
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -17,6 +18,7 @@ from pmenomssl.sandbox.enom import ca
 from pmenomssl.sandbox.enom.state import (
     CONTACT_FIELDS,
     CONTACT_TYPES,
+    UCC_DOMAINS_ALLOWED,
     WEB_SERVER_TYPE_NAMES,
     Certificate,
     Product,
@@ -78,8 +80,16 @@ def envelope(
     done: bool = True,
     pad: int = 0,
     now: datetime.datetime | None = None,
+    time_difference: str = "+0.00",
+    lower_case: bool = False,
 ) -> bytes:
-    """The whole answer. `root`/`done`/`pad` exist for the wrong_root/done_missing/huge faults."""
+    """The whole answer. `root`/`done`/`pad` exist for the wrong_root/done_missing/huge faults.
+
+    `now` is ENOM's own clock (clock.py), shown as RequestDateTime, with `time_difference`.
+    `lower_case` writes every tag in lower case, as documented answers do (an older recorded
+    CertGetCerts: `<certid>`, `<errcount>`, `<done>`; PE_GetProductPrice; Clientexec reads
+    PurchaseServices' `certid`/`orderid` in lower case: enom-api.md, settled-facts.md).
+    """
     when = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     parts = ['<?xml version="1.0" encoding="utf-8"?>', f"<{root}>"]
     if body:
@@ -110,7 +120,7 @@ def envelope(
         el("Site", "eNom"),
         "<IsLockable/>",
         "<IsRealTimeTLD/>",
-        el("TimeDifference", "+0.00"),
+        el("TimeDifference", time_difference),
         el("ExecTime", "0.010"),
     ]
     if done:
@@ -124,7 +134,24 @@ def envelope(
     else:
         parts.append("<debug/>")
     parts.append(f"</{root}>")
-    return ("\n".join(parts) + "\n").encode("utf-8")
+    text = "\n".join(parts) + "\n"
+    return (lower_case_tags(text) if lower_case else text).encode("utf-8")
+
+
+_CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w.-]*)")
+
+
+def lower_case_tags(text: str) -> str:
+    """Every element name in lower case; CDATA sections untouched."""
+    pieces = _CDATA_SPLIT.split(text)
+    return "".join(
+        piece if piece.startswith("<![CDATA[") else _TAG.sub(_lower_tag, piece) for piece in pieces
+    )
+
+
+def _lower_tag(match: re.Match[str]) -> str:
+    return f"<{match.group(1)}{match.group(2).lower()}"
 
 
 # --- command bodies --------------------------------------------------------------------------
@@ -286,7 +313,7 @@ def detail(cert: Certificate, ca_pem: str) -> str:
         el("CSR", cert.csr.pem if cert.csr else "", cdata=True),
         el("CACerts", ca_pem if issued else "", cdata=True),
         el("ReferenceID", cert.reference_id),
-        el("DomainCountAllowed", 5 if cert.product.ucc else ""),
+        el("DomainCountAllowed", UCC_DOMAINS_ALLOWED if cert.product.ucc else ""),
     ]
     if cert.ucc_domains:
         parts.append(group("DomainList", [el("Domain", d, cdata=True) for d in cert.ucc_domains]))

@@ -16,7 +16,9 @@ returns the password):
     POST   /_sandbox/config                 {"balance": "10.00", "available_balance": "10.00",
                                              "ip_allowlist": ["10.0.0.1"] | null,
                                              "polls_before_issue": 0, "seconds_before_issue": null,
-                                             "issue_immediately": true, "reject_domains": [...]}
+                                             "issue_immediately": true, "reject_domains": [...],
+                                             "utc_offset_hours": -8, "seconds_before_midnight": 5,
+                                             "lower_case_tags": false}
     POST   /_sandbox/certs/<id>/<action>    action: issue | reject | refund
     POST   /_sandbox/seed                   {"n": 100, "status_id": 4, "product": "..."}
 """
@@ -117,6 +119,9 @@ class _Handler(SandboxHandler):
             root="response" if kind == "wrong_root" else render.ROOT,
             done=kind != "done_missing",
             pad=fault.size if fault and kind == "huge" else 0,
+            now=self.server.sandbox.state.now(),
+            time_difference=self.server.sandbox.state.clock.time_difference(),
+            lower_case=self.server.sandbox.state.lower_case_tags,
         )
         if kind == "truncated":
             xml = xml[: len(xml) // 2]
@@ -253,6 +258,12 @@ class EnomSandbox(LoopbackSandbox):
             if "seconds_before_issue" in data:
                 secs = data["seconds_before_issue"]
                 policy.seconds_before_issue = None if secs is None else float(str(secs))
+            if "utc_offset_hours" in data:  # ENOM's clock (clock.py)
+                state.clock.set_hours(float(str(data["utc_offset_hours"])))
+            if "lower_case_tags" in data:  # documented lower-case answers (render.py)
+                state.lower_case_tags = bool(data["lower_case_tags"])
+            if "seconds_before_midnight" in data:  # ENOM's clock just before its midnight
+                state.clock.set_before_midnight(float(str(data["seconds_before_midnight"])))
             if "issue_immediately" in data:
                 policy.immediately = bool(data["issue_immediately"])
             if "reject_domains" in data:

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pmenomssl.sandbox.enom import ca
+from pmenomssl.sandbox.enom import ca, names
+from pmenomssl.sandbox.enom.clock import EnomClock
 
 # --- statuses ------------------------------------------------------------------------------
 
@@ -206,7 +207,11 @@ def default_catalogue() -> list[Product]:
     ]
 
 
-UCC_DOMAINS_ALLOWED = 5  # UNCONFIRMED: DomainCountAllowed for a fresh UCC certificate.
+# Names a UCC certificate covers, the CSR's domain included: "SAN certificates cover three
+# domains (subdomains) with the option to add more for an added fee" (support article
+# 201000065341). The list must name the CSR's domain too (WHMCS's eNom module: "Include the CSR
+# Domain"); that ENOM refuses a list without it is modelled, UNCONFIRMED.
+UCC_DOMAINS_ALLOWED = 3
 
 # --- certificates ---------------------------------------------------------------------------
 
@@ -355,10 +360,6 @@ class IssuePolicy:
     reject_domains: set[str] = field(default_factory=set)
 
 
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
-
-
 class SandboxState:
     """The whole ENOM account of the sandbox. Thread-safe through `lock` (re-entrant)."""
 
@@ -385,6 +386,8 @@ class SandboxState:
         self.purchases: list[PurchaseRecord] = []
         self.calls: collections.Counter[str] = collections.Counter()
         self.policy = IssuePolicy()
+        self.clock = EnomClock()
+        self.lower_case_tags = False  # every answer's tags in lower case (render.py)
         self._next_cert_id = 100001
         self._next_order_id = 160000001
         self._next_ca_order_id = 14228001
@@ -392,8 +395,22 @@ class SandboxState:
     # --- clock (tests may replace it) -------------------------------------------------------
 
     def now(self) -> datetime.datetime:
-        """Naive UTC: ENOM's dates carry no time zone."""
-        return _utcnow()
+        """ENOM's own time (clock.py): its dates carry no time zone, and it runs behind UTC."""
+        return self.clock.now()
+
+    def _x509_issue(
+        self, cert: Certificate, public_key: object, issued_at: datetime.datetime
+    ) -> ca.IssuedCert:
+        """Sign on real UTC; `issued_at` and the stored notAfter stay on ENOM's clock."""
+        issued = ca.issue(
+            public_key,  # type: ignore[arg-type]  # RSA/EC checked on parse
+            cert.domain,
+            cert.all_names(),
+            cert.validity_months,
+            issued_at=self.clock.to_utc(issued_at),
+        )
+        cert.issued = issued
+        return issued
 
     # --- authentication ---------------------------------------------------------------------
 
@@ -502,8 +519,25 @@ class SandboxState:
             if ucc_domains and not product.ucc:
                 raise fail("UCCDomainList is only valid for UCC certificates", INVALID)
             if len(ucc_domains) > UCC_DOMAINS_ALLOWED:
-                raise fail(f"At most {UCC_DOMAINS_ALLOWED} UCC domains are allowed", INVALID)
+                raise fail(
+                    f"At most {UCC_DOMAINS_ALLOWED} UCC domains are allowed (the CSR's domain "
+                    "included); more need additional-domain purchases",
+                    INVALID,
+                )
+            if ucc_domains and info.common_name.lower() not in [
+                d.strip().lower() for d in ucc_domains
+            ]:
+                raise fail(
+                    f"UCCDomainList must include the CSR's domain {info.common_name[:80]!r}",
+                    INVALID,
+                )
             for domain in ucc_domains:
+                refused = names.refusal(domain)
+                if refused is not None:
+                    raise fail(
+                        f"The CA does not issue certificates for {domain[:80]!r}: {refused}",
+                        POLICY,
+                    )
                 if not valid_domain(domain):
                     raise fail(f"UCC domain {domain[:80]!r} is not a valid domain name", INVALID)
             cert.csr = info
@@ -518,6 +552,9 @@ class SandboxState:
 
     @staticmethod
     def _check_cn(product: Product, cn: str) -> None:
+        refused = names.refusal(cn)
+        if refused is not None:  # after the charge, as ENOM does (names.py)
+            raise fail(f"The CA does not issue certificates for {cn[:80]!r}: {refused}", POLICY)
         if not valid_domain(cn):
             raise fail(f"The CSR common name {cn[:80]!r} is not a domain name", INVALID)
         if product.wildcard and not cn.startswith("*."):
@@ -658,16 +695,9 @@ class SandboxState:
             if cert.csr is None:
                 raise ValueError(f"certificate {cert.cert_id} has no CSR")
             issued_at = self.now()
-            issued = ca.issue(
-                cert.csr.csr.public_key(),  # type: ignore[arg-type]  # RSA/EC checked on parse
-                cert.domain,
-                cert.all_names(),
-                cert.validity_months,
-                issued_at=issued_at,
-            )
-            cert.issued = issued
+            issued = self._x509_issue(cert, cert.csr.csr.public_key(), issued_at)
             cert.issued_at = issued_at
-            cert.not_after = issued.not_after.replace(tzinfo=None)
+            cert.not_after = self.clock.to_local(issued.not_after)
             cert.status_id = ISSUED
 
     def ensure_x509(self, cert: Certificate) -> None:
@@ -677,15 +707,8 @@ class SandboxState:
         if cert.status_id not in (ISSUED, REFUNDED_CERT_ISSUED):
             return
         key = ca.throwaway_key()
-        issued = ca.issue(
-            key.public_key(),
-            cert.domain,
-            cert.all_names(),
-            cert.validity_months,
-            issued_at=cert.issued_at,
-        )
-        cert.issued = issued
-        cert.not_after = issued.not_after.replace(tzinfo=None)
+        issued = self._x509_issue(cert, key.public_key(), cert.issued_at)
+        cert.not_after = self.clock.to_local(issued.not_after)
 
     def reissue(self, cert_id: str, csr_text: str) -> Certificate:
         """CertReissueCert: GeoTrust family only, issued certs only, same domain, new key."""
@@ -715,15 +738,8 @@ class SandboxState:
             self.ensure_x509(cert)
             cert.csr = info
             keep_until = cert.not_after
-            issued = ca.issue(
-                info.csr.public_key(),  # type: ignore[arg-type]  # RSA/EC checked on parse
-                cert.domain,
-                cert.all_names(),
-                cert.validity_months,
-                issued_at=self.now(),
-            )
-            cert.issued = issued
-            cert.not_after = keep_until or issued.not_after.replace(tzinfo=None)
+            issued = self._x509_issue(cert, info.csr.public_key(), self.now())
+            cert.not_after = keep_until or self.clock.to_local(issued.not_after)
             cert.reissue_status = "Reissued"  # UNCONFIRMED: ENOM's ReissueStatus values
             return cert
 
@@ -917,6 +933,11 @@ class SandboxState:
                     "immediately": self.policy.immediately,
                     "reject_domains": sorted(self.policy.reject_domains),
                 },
+                "clock": {
+                    "utc_offset_hours": self.clock.hours(),
+                    "now": self.now().isoformat(),
+                },
+                "lower_case_tags": self.lower_case_tags,
                 "calls": dict(self.calls),
                 "purchases": [
                     {

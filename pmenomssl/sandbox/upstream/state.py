@@ -614,7 +614,7 @@ class UpstreamState:
                 raise ValueError("the CSR's key type cannot be issued")  # parse_csr refuses it
             names = list(info.sans) + service.fields.get("altname", "").lower().split()
             issued = ca.issue(public_key, info.common_name, names, service.period)
-            service.crt = issued.pem + ca.get_ca().pem
+            service.crt = issued.pem + ca.get_ca().issuing_pem
 
     def seen_in_list(self, service: SandboxService) -> None:
         """A list read shows `service`: count it toward automatic activation. The read that
