@@ -80,16 +80,16 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 # Imported by every Python process started from the scratch copy (it is first on PYTHONPATH
-# there). Only in a process started by a test during a mutation run: mutmut's configuration is
+# there; the variables are named MUTMUT_* because the tests strip PMENOMSSL_* ones). Only in a process started by a test during a mutation run: mutmut's configuration is
 # read from the scratch copy (the subprocess runs in BILLmanager's $ROOT, where mutmut would find
 # none), and while mutmut collects which tests reach which function, every function this process
 # reaches is appended to a file the test's process reads (hits_plugin.py).
 SITECUSTOMIZE = """
 import os
 
-if os.environ.get("PMENOMSSL_MUTATION_ROOT") and os.environ.get("MUTANT_UNDER_TEST"):
+if os.environ.get("MUTMUT_SCRATCH_ROOT") and os.environ.get("MUTANT_UNDER_TEST"):
     _here = os.getcwd()
-    os.chdir(os.environ["PMENOMSSL_MUTATION_ROOT"])
+    os.chdir(os.environ["MUTMUT_SCRATCH_ROOT"])
     try:
         from mutmut.configuration import config as _config
 
@@ -101,7 +101,7 @@ if os.environ.get("PMENOMSSL_MUTATION_ROOT") and os.environ.get("MUTANT_UNDER_TE
 
         _record = _trampoline.record_trampoline_hit
         _seen = set()
-        _path = os.path.join(os.environ["PMENOMSSL_MUTATION_HITS"], f"{os.getpid()}.hits")
+        _path = os.path.join(os.environ["MUTMUT_SCRATCH_HITS"], f"{os.getpid()}.hits")
 
         def _record_and_share(name, caller=None):
             _record(name, caller=caller)
@@ -113,6 +113,8 @@ if os.environ.get("PMENOMSSL_MUTATION_ROOT") and os.environ.get("MUTANT_UNDER_TE
         _trampoline.record_trampoline_hit = _record_and_share
 """
 
+# Mutants whose diff the report shows: the ones no test failed on.
+SHOWN = ("survived", "timeout", "no tests", "suspicious")
 STATUS_LINE = re.compile(r"^\s+(\S+): (.+)$")
 
 
@@ -185,7 +187,7 @@ def run_module(module: str, max_children: int, keep: bool) -> Outcome:
     try:
         _prepare(module, scratch)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        env.update(PMENOMSSL_MUTATION_ROOT=str(scratch), PMENOMSSL_MUTATION_HITS=str(hits))
+        env.update(MUTMUT_SCRATCH_ROOT=str(scratch), MUTMUT_SCRATCH_HITS=str(hits))
         result = _mutmut(scratch, "run", "--max-children", str(max_children), env=env)
         (scratch / "mutmut-run.log").write_text(result.stdout + result.stderr, encoding="utf-8")
         listing = _mutmut(scratch, "results", "--all", "true", env=env)
@@ -197,7 +199,7 @@ def run_module(module: str, max_children: int, keep: bool) -> Outcome:
             tail = (result.stdout + result.stderr)[-3000:]
             outcome.error = f"mutmut produced no results (exit {result.returncode}):\n{tail}"
         for name, status in outcome.statuses.items():
-            if status != "killed":
+            if status in SHOWN:
                 shown = _mutmut(scratch, "show", name, env=env)
                 outcome.diffs[name] = shown.stdout.strip()
     finally:
