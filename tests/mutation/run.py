@@ -80,10 +80,11 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 # Imported by every Python process started from the scratch copy (it is first on PYTHONPATH
-# there; the variables are named MUTMUT_* because the tests strip PMENOMSSL_* ones). Only in a process started by a test during a mutation run: mutmut's configuration is
-# read from the scratch copy (the subprocess runs in BILLmanager's $ROOT, where mutmut would find
-# none), and while mutmut collects which tests reach which function, every function this process
-# reaches is appended to a file the test's process reads (hits_plugin.py).
+# there), and active only in a process a test started during a mutation run (the variables are
+# MUTMUT_*, since the tests strip PMENOMSSL_* ones): mutmut's configuration is read from the
+# scratch copy (the subprocess runs in BILLmanager's $ROOT, where mutmut would find none), and
+# while mutmut collects which tests reach which function, every function this process reaches
+# is appended to a file the test's process reads (hits_plugin.py).
 SITECUSTOMIZE = """
 import os
 
