@@ -40,14 +40,14 @@ HERE = Path(__file__).resolve().parent
 # of the module). Kept small on purpose: every mutant runs the tests that reached its function.
 SCOPES: dict[str, tuple[str, ...]] = {
     "pmenomssl/log.py": (
+        "tests/protocol/test_log_lines.py",
         "tests/protocol/test_guard_redaction.py",
         "tests/billing/test_secrets.py",
-        "tests/protocol/test_protocol.py",
     ),
     "pmenomssl/protocol/xmldoc.py": (
+        "tests/protocol/test_xmldoc.py",
         "tests/protocol/test_guard_redaction.py",
         "tests/protocol/test_protocol.py",
-        "tests/protocol/test_xmlwriter.py",
     ),
     "pmenomssl/protocol/limits.py": ("tests/protocol/test_limits.py",),
     "pmenomssl/enom/errors.py": ("tests/enom/test_errors.py", "tests/enom/test_envelope.py"),

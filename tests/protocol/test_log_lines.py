@@ -1,0 +1,118 @@
+"""`pmenomssl.log` in-process: what a line says and what never reaches it (issue 17).
+
+The guards of secrets are tested through the real executable in test_guard_redaction.py; these
+fast in-process tests pin the details mutation testing found unpinned (tests/mutation/README.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pmenomssl import log
+
+
+@pytest.fixture
+def logfile(tmp_path: Path) -> Iterator[Path]:
+    """The package logger writing to a fresh file at level 9 (debug); restored afterwards."""
+    package = logging.getLogger(log.PACKAGE_LOGGER)
+    saved = (list(package.handlers), package.level, package.propagate)
+    path = tmp_path / "unit.log"
+    log.setup("unit", path=path, core=9)
+    log.set_context()
+    try:
+        yield path
+    finally:
+        for handler in list(package.handlers):
+            if handler not in saved[0]:
+                package.removeHandler(handler)
+                handler.close()
+        package.handlers[:] = saved[0]
+        package.setLevel(saved[1])
+        package.propagate = saved[2]
+        log.set_context()
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_current_path_is_the_file_setup_opened(logfile: Path) -> None:
+    assert log.current_path() == logfile
+
+
+def test_timed_writes_what_how_long_and_the_outcome(logfile: Path) -> None:
+    logger = logging.getLogger("pmenomssl.unit")
+    log.timed(logger, "GetBalance", time.monotonic() - 0.25, "ok balance=12.00")
+    (line,) = lines(logfile)
+    match = re.search(r" unit INFO GetBalance (\d+)ms ok balance=12\.00$", line)
+    assert match, line
+    # at least the 250 ms that had passed; far less than a minute even on a loaded machine
+    assert 250 <= int(match.group(1)) < 60_000, line
+
+
+def test_a_line_carries_date_pid_thread_name_level_and_context(logfile: Path) -> None:
+    log.set_context("open", item=42, runningoperation=7, module=3)
+    logging.getLogger("pmenomssl.unit").warning("bought %s", "X")
+    (line,) = lines(logfile)
+    assert re.fullmatch(
+        r"[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \[\d+:1\] unit WARNING "
+        r"\[open item=42 module=3 ro=7\] bought X",
+        line,
+    ), line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password=Zq9secretvalue",
+        "PASSWORD: Zq9secretvalue",
+        '{"token": "Zq9secretvalue"}',
+        "dbpassword=Zq9secretvalue&x=1",
+        "api_key=Zq9secretvalue",
+        "<passwd>Zq9secretvalue</passwd>",
+        "<DBPassword>Zq9secretvalue</DBPassword>",
+    ],
+)
+def test_redact_hides_secret_looking_fields(text: str) -> None:
+    redacted = log.redact(text)
+    assert "Zq9secretvalue" not in redacted
+    assert log.REDACTED in redacted
+
+
+def test_redact_keeps_the_rest_of_the_text() -> None:
+    assert log.redact("user=reseller password=Zq9x&out=xml") == "user=reseller password=***&out=xml"
+    assert log.redact("<doc><token>Zq9x</token></doc>") == "<doc><token>***</token></doc>"
+    assert log.redact("nothing to hide here") == "nothing to hide here"
+
+
+def test_redact_removes_a_private_key_block_and_keeps_what_follows() -> None:
+    text = "before\n-----BEGIN PRIVATE KEY-----\nMIIBVQ\n-----END PRIVATE KEY-----\nafter"
+    assert log.redact(text) == "before\n[private key redacted]\nafter"
+    # a key cut off (no END line) is removed to the end of the text
+    assert log.redact("x -----BEGIN RSA PRIVATE KEY-----\nMIIB") == "x [private key redacted]"
+
+
+def test_registered_secrets_are_removed_longest_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(log, "_secrets", set())  # this process's other tests keep theirs
+    log.register_secret("Zq9-abc")
+    log.register_secret("Zq9-abc-longer")
+    log.register_secret("ab")  # too short to register: it would blank ordinary words
+    assert log.redact("a Zq9-abc-longer b Zq9-abc c ab") == "a *** b *** c ab"
+
+
+def test_core_level_reads_debug_conf(tmp_path: Path) -> None:
+    conf = tmp_path / "debug.conf"
+    conf.write_text("other 9\nunit 3\nunit.* 8\nbroken\nunit x\n", encoding="utf-8")
+    assert log.core_level("unit", conf) == 8  # the last line naming it wins
+    assert log.core_level("nobody", conf) == log.DEFAULT_CORE_LEVEL == 6
+    conf.write_text("unit 42\n", encoding="utf-8")
+    assert log.core_level("unit", conf) == 9  # clamped to COREmanager's 1..9
+    assert log.core_level("unit", tmp_path / "missing.conf") == 6
