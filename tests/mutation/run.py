@@ -49,7 +49,10 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/protocol/test_guard_redaction.py",
         "tests/protocol/test_protocol.py",
     ),
-    "pmenomssl/protocol/limits.py": ("tests/protocol/test_limits.py",),
+    "pmenomssl/protocol/limits.py": (
+        "tests/protocol/test_limits_unit.py",
+        "tests/protocol/test_limits.py",
+    ),
     "pmenomssl/enom/errors.py": ("tests/enom/test_errors.py", "tests/enom/test_envelope.py"),
     "pmenomssl/ssl/csr.py": ("tests/ssl/test_ssl_csr.py", "tests/handler/test_guards.py"),
     "pmenomssl/enom/client.py": (
