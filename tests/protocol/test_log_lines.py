@@ -7,6 +7,7 @@ fast in-process tests pin the details mutation testing found unpinned (tests/mut
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -116,3 +117,29 @@ def test_core_level_reads_debug_conf(tmp_path: Path) -> None:
     conf.write_text("unit 42\n", encoding="utf-8")
     assert log.core_level("unit", conf) == 9  # clamped to COREmanager's 1..9
     assert log.core_level("unit", tmp_path / "missing.conf") == 6
+
+
+def test_log_path_prefers_the_explicit_file_then_var_then_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PMENOMSSL_MGR_ROOT", str(tmp_path / "mgr5"))
+    monkeypatch.setenv("PMENOMSSL_LOG", str(tmp_path / "explicit.log"))
+    assert log.log_path("pmx") == tmp_path / "explicit.log"
+    monkeypatch.delenv("PMENOMSSL_LOG")
+    assert log.log_path("pmx") == Path("logs") / "pmx.log"  # no $ROOT/var: ./logs
+    (tmp_path / "mgr5" / "var").mkdir(parents=True)
+    assert log.log_path("pmx") == tmp_path / "mgr5" / "var" / "pmx.log"
+    (tmp_path / "mgr5" / "var").chmod(0o500)
+    try:
+        if os.access(tmp_path / "mgr5" / "var", os.W_OK):  # root ignores the mode
+            return
+        assert log.log_path("pmx") == Path("logs") / "pmx.log"  # var not writable: ./logs
+    finally:
+        (tmp_path / "mgr5" / "var").chmod(0o700)
+
+
+def test_the_log_file_is_private_and_appended(logfile: Path) -> None:
+    logging.getLogger("pmenomssl.unit").info("one")
+    logging.getLogger("pmenomssl.unit").info("two")
+    assert [line.rsplit(" ", 1)[1] for line in lines(logfile)] == ["one", "two"]
+    assert (logfile.stat().st_mode & 0o777) == 0o600
