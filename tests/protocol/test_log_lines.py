@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +144,71 @@ def test_the_log_file_is_private_and_appended(logfile: Path) -> None:
     logging.getLogger("pmenomssl.unit").info("two")
     assert [line.rsplit(" ", 1)[1] for line in lines(logfile)] == ["one", "two"]
     assert (logfile.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_three_character_secret_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(log, "_secrets", set())
+    log.register_secret("Zq9")  # the shortest registered: 3 characters
+    log.register_secret("Zq")
+    log.register_secret(None)
+    assert log.redact("a Zq9 b Zq c") == "a *** b Zq c"
+
+
+def test_context_without_a_command_has_no_leading_space(logfile: Path) -> None:
+    log.set_context(item=5)
+    logging.getLogger("pmenomssl.unit").info("x")
+    (line,) = lines(logfile)
+    assert line.endswith(" unit INFO [item=5] x"), line
+
+
+def test_a_worker_threads_context_is_its_own(logfile: Path) -> None:
+    log.set_context("sync_module", module=3)
+    logger = logging.getLogger("pmenomssl.unit")
+
+    def worker() -> None:
+        log.set_context("sync_item", item=9)
+        logger.info("in the worker")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    logger.info("in the main thread")
+    worker_line, main_line = lines(logfile)
+    match = re.search(r"\[(\d+):(\d+)\] unit INFO \[sync_item item=9\] in the worker$", worker_line)
+    assert match and 0 <= int(match.group(2)) < 10000 and match.group(2) != "1", worker_line
+    assert main_line.endswith(":1] unit INFO [sync_module module=3] in the main thread"), main_line
+
+
+def test_a_multi_line_record_stays_one_indented_record(logfile: Path) -> None:
+    logging.getLogger("pmenomssl.unit").info("first\nsecond\rthird")
+    first, second = lines(logfile)
+    assert first.endswith(" unit INFO first"), first
+    assert second == "    second\\x0dthird"  # CR escaped: it cannot forge a line
+
+
+def test_a_closed_handler_reopens_its_file(logfile: Path) -> None:
+    logger = logging.getLogger("pmenomssl.unit")
+    logger.info("before")
+    for handler in logging.getLogger(log.PACKAGE_LOGGER).handlers:
+        if getattr(handler, "path", None) == logfile:
+            handler.close()
+    logger.info("after")
+    assert [line.rsplit(" ", 1)[1] for line in lines(logfile)] == ["before", "after"]
+
+
+def test_core_level_edges(tmp_path: Path) -> None:
+    conf = tmp_path / "debug.conf"
+    conf.write_bytes(b"broken line\n\xff\xfe not utf-8\nunit 0\n")
+    assert log.core_level("unit", conf) == 1  # read past bad lines and bytes; clamped to 1
+    conf.write_text("unit 1\n", encoding="utf-8")
+    assert log.core_level("unit", conf) == 1
+
+
+def test_a_var_that_is_not_a_folder_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PMENOMSSL_LOG", raising=False)
+    monkeypatch.setenv("PMENOMSSL_MGR_ROOT", str(tmp_path))
+    (tmp_path / "var").write_text("a file, writable")
+    assert log.log_path("pmx") == Path("logs") / "pmx.log"
