@@ -165,7 +165,10 @@ def test_a_worker_threads_context_is_its_own(logfile: Path) -> None:
     log.set_context("sync_module", module=3)
     logger = logging.getLogger("pmenomssl.unit")
 
+    idents: list[int] = []
+
     def worker() -> None:
+        idents.append(threading.get_ident())
         log.set_context("sync_item", item=9)
         logger.info("in the worker")
 
@@ -176,7 +179,8 @@ def test_a_worker_threads_context_is_its_own(logfile: Path) -> None:
     logger.info("in the main thread")
     worker_line, main_line = lines(logfile)
     match = re.search(r"\[(\d+):(\d+)\] unit INFO \[sync_item item=9\] in the worker$", worker_line)
-    assert match and 0 <= int(match.group(2)) < 10000 and match.group(2) != "1", worker_line
+    # a worker is told apart by the last four digits of its thread id; the main thread is 1
+    assert match and match.group(2) == str(idents[0] % 10000), worker_line
     assert main_line.endswith(":1] unit INFO [sync_module module=3] in the main thread"), main_line
 
 
@@ -212,3 +216,25 @@ def test_a_var_that_is_not_a_folder_is_not_used(
     monkeypatch.setenv("PMENOMSSL_MGR_ROOT", str(tmp_path))
     (tmp_path / "var").write_text("a file, writable")
     assert log.log_path("pmx") == Path("logs") / "pmx.log"
+
+
+def test_the_log_folder_is_created_with_its_parents(tmp_path: Path) -> None:
+    target = tmp_path / "not" / "yet" / "there.log"
+    package = logging.getLogger(log.PACKAGE_LOGGER)
+    saved = (list(package.handlers), package.level)
+    try:
+        log.setup("unit", path=target, core=6)
+        logging.getLogger("pmenomssl.unit").info("made")
+    finally:
+        for handler in list(package.handlers):
+            if handler not in saved[0]:
+                package.removeHandler(handler)
+                handler.close()
+        package.setLevel(saved[1])
+    assert target.read_text(encoding="utf-8").endswith(" unit INFO made\n")
+
+
+def test_text_that_is_not_valid_unicode_is_still_logged(logfile: Path) -> None:
+    logging.getLogger("pmenomssl.unit").info("argv byte \udcff here")
+    (line,) = lines(logfile)
+    assert line.endswith(" unit INFO argv byte ? here"), line
