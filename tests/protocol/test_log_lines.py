@@ -6,6 +6,7 @@ fast in-process tests pin the details mutation testing found unpinned (tests/mut
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -19,25 +20,32 @@ import pytest
 from pmenomssl import log
 
 
+@contextlib.contextmanager
+def package_logger_restored() -> Iterator[logging.Logger]:
+    """The package logger, given back afterwards as it was (handlers, level, propagation)."""
+    package = logging.getLogger(log.PACKAGE_LOGGER)
+    handlers, level, propagate = list(package.handlers), package.level, package.propagate
+    try:
+        yield package
+    finally:
+        for handler in list(package.handlers):
+            if handler not in handlers:
+                package.removeHandler(handler)
+                handler.close()
+        package.handlers[:] = handlers
+        package.setLevel(level)
+        package.propagate = propagate
+        log.set_context()
+
+
 @pytest.fixture
 def logfile(tmp_path: Path) -> Iterator[Path]:
     """The package logger writing to a fresh file at level 9 (debug); restored afterwards."""
-    package = logging.getLogger(log.PACKAGE_LOGGER)
-    saved = (list(package.handlers), package.level, package.propagate)
-    path = tmp_path / "unit.log"
-    log.setup("unit", path=path, core=9)
-    log.set_context()
-    try:
-        yield path
-    finally:
-        for handler in list(package.handlers):
-            if handler not in saved[0]:
-                package.removeHandler(handler)
-                handler.close()
-        package.handlers[:] = saved[0]
-        package.setLevel(saved[1])
-        package.propagate = saved[2]
+    with package_logger_restored():
+        path = tmp_path / "unit.log"
+        log.setup("unit", path=path, core=9)
         log.set_context()
+        yield path
 
 
 def lines(path: Path) -> list[str]:
@@ -220,17 +228,9 @@ def test_a_var_that_is_not_a_folder_is_not_used(
 
 def test_the_log_folder_is_created_with_its_parents(tmp_path: Path) -> None:
     target = tmp_path / "not" / "yet" / "there.log"
-    package = logging.getLogger(log.PACKAGE_LOGGER)
-    saved = (list(package.handlers), package.level)
-    try:
+    with package_logger_restored():
         log.setup("unit", path=target, core=6)
         logging.getLogger("pmenomssl.unit").info("made")
-    finally:
-        for handler in list(package.handlers):
-            if handler not in saved[0]:
-                package.removeHandler(handler)
-                handler.close()
-        package.setLevel(saved[1])
     assert target.read_text(encoding="utf-8").endswith(" unit INFO made\n")
 
 
@@ -238,3 +238,51 @@ def test_text_that_is_not_valid_unicode_is_still_logged(logfile: Path) -> None:
     logging.getLogger("pmenomssl.unit").info("argv byte \udcff here")
     (line,) = lines(logfile)
     assert line.endswith(" unit INFO argv byte ? here"), line
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_nothing_reaches_the_root_logger_unredacted(logfile: Path) -> None:
+    """A root handler (a caller's basicConfig, a library's) would get the raw text: the package
+    logger does not propagate, so only the redacting file handler sees records."""
+    collect = _Collect()
+    logging.getLogger().addHandler(collect)
+    try:
+        logging.getLogger("pmenomssl.unit").warning("password=Zq9rawvalue")
+    finally:
+        logging.getLogger().removeHandler(collect)
+    assert collect.records == []
+    assert "Zq9rawvalue" not in logfile.read_text(encoding="utf-8")
+
+
+def test_setup_finds_file_and_level_by_the_module_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PMENOMSSL_LOG", raising=False)
+    monkeypatch.setenv("PMENOMSSL_MGR_ROOT", str(tmp_path))
+    (tmp_path / "var").mkdir()
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "debug.conf").write_text("pmunit 9\n", encoding="utf-8")
+    with package_logger_restored() as package:
+        assert log.setup("pmunit") == tmp_path / "var" / "pmunit.log"
+        assert package.level == logging.DEBUG  # level 9 of debug.conf
+        log.setup("pmunit", core=4)
+        assert package.level == logging.WARNING  # an explicit level wins over debug.conf
+        log.setup("pmunit", path=tmp_path / "x.log", core=9)
+        assert package.level == logging.DEBUG
+
+
+def test_a_log_that_cannot_be_written_never_breaks_the_module(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with package_logger_restored():
+        log.setup("unit", path=Path("/dev/full"), core=6)  # every write fails: ENOSPC
+        logging.getLogger("pmenomssl.unit").warning("lost line")  # must not raise
+    assert "lost line" in capsys.readouterr().err  # logging's own report of the failure
