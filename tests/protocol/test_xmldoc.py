@@ -5,6 +5,8 @@ same). Expected documents are written out here, not built with the code under te
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -32,8 +34,19 @@ def test_a_document_is_parsed_without_comments_or_processing_instructions() -> N
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b'<!DOCTYPE doc [<!ENTITY x "y">]><doc>&x;</doc>', "declares a DTD or entities"),
-        (b"<doc><a></doc>", "is not well-formed XML"),
+        (
+            b'<!DOCTYPE doc [<!ENTITY x "y">]><doc>&x;</doc>',
+            "declares a DTD or entities, which BILLmanager never sends and this module refuses "
+            "(XXE protection).",
+        ),
+        (b"<!DOCTYPE doc><doc/>", "declares a DTD or entities"),  # a DTD alone
+        # "<!ENTITY" anywhere is refused, even where it would be harmless text
+        (b"<doc><![CDATA[<!ENTITY x>]]></doc>", "declares a DTD or entities"),
+        (
+            b"<doc><a></doc>",
+            "is not well-formed XML (",
+        ),
+        (b"<doc>", "BILLmanager sends UTF-8 XML; check what is piped into the module."),
         (b"<other/>", "has root <other>, expected <doc>"),
     ],
 )
@@ -52,9 +65,12 @@ def test_the_size_limit_is_four_mebibytes_exactly() -> None:
     assert parse_document(filler, "open") is not None  # at the limit: accepted
     with pytest.raises(ProtocolError) as caught:
         parse_document(filler + b" ", "open")
-    assert f"is {MAX_DOCUMENT_BYTES + 1} bytes, more than the {MAX_DOCUMENT_BYTES}" in (
-        caught.value.desc
+    assert caught.value.desc == (
+        f"The document on stdin for open is {MAX_DOCUMENT_BYTES + 1} bytes, more than the "
+        f"{MAX_DOCUMENT_BYTES} this module accepts; BILLmanager never sends that much. "
+        "Check what is piped into the module."
     )
+    assert (caught.value.error_type, caught.value.obj) == ("protocol_error", "stdin")
 
 
 def test_error_document_shape() -> None:
@@ -97,11 +113,15 @@ def test_running_operation_report_shape() -> None:
         report = running_operation_report(
             error, module_id=5, module_name="pmx", log_tail=["line 1", "line ]]> 2"], exc=exc
         )
+    assert isinstance(report, str)
     doc = etree.fromstring(report.encode())
+    assert doc.tag == "doc"
     module = doc.find("processingmodule")
     assert module is not None
     assert (module.get("name"), module.get("id")) == ("pmx", "5")
-    assert module.get("date")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", module.get("date") or ""), module.get(
+        "date"
+    )
     node = module.find("error")
     assert node is not None
     assert (node.get("type"), node.get("object"), node.get("value")) == ("boom", "item", "42")
@@ -112,7 +132,10 @@ def test_running_operation_report_shape() -> None:
         ("value", None, None, "42"),
         ("desc", "msg", None, "open failed: retry"),
     ]
-    assert "RuntimeError: inner" in (node.findtext("backtrace") or "")
+    trace = node.findtext("backtrace") or ""
+    assert trace.startswith("Traceback (most recent call last):\n  File "), trace
+    assert "test_running_operation_report_shape" in trace  # the frames are there
+    assert trace.endswith("RuntimeError: inner\n"), trace
     assert node.findtext("log") == "line 1\nline ]] > 2"  # a CDATA end inside is defused
 
 
@@ -125,3 +148,17 @@ def test_running_operation_report_without_module_or_exception() -> None:
     assert module is not None and module.get("id") == ""
     assert doc.findtext("processingmodule/error/backtrace") == ""
     assert doc.findtext("processingmodule/error/log") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("emoji \U0001f600 and \U00010000", "emoji \U0001f600 and \U00010000"),
+        ("private use \ue000 and \ufffd", "private use \ue000 and \ufffd"),
+        ("non-characters \ufffe \uffff", "non-characters \ufffd \ufffd"),
+        ("tab\tnew\nline\rX", "tab\tnew\nline\rX"),
+    ],
+)
+def test_xml_safe_keeps_every_character_xml_can_carry(text: str, expected: str) -> None:
+    doc = etree.fromstring(error_document(ModuleError(text, error_type="t")))
+    assert doc.findtext("error/param[@name='desc']") == expected
