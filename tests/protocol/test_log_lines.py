@@ -56,6 +56,13 @@ def test_current_path_is_the_file_setup_opened(logfile: Path) -> None:
     assert log.current_path() == logfile
 
 
+def test_timed_duration_is_in_milliseconds(logfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time, "monotonic", lambda: 1000.0)  # a clock that stands still
+    log.timed(logging.getLogger("pmenomssl.unit"), "CertGetCerts", 990.0, "ok")
+    (line,) = lines(logfile)
+    assert line.endswith(" unit INFO CertGetCerts 10000ms ok"), line
+
+
 def test_timed_writes_what_how_long_and_the_outcome(logfile: Path) -> None:
     logger = logging.getLogger("pmenomssl.unit")
     log.timed(logger, "GetBalance", time.monotonic() - 0.25, "ok balance=12.00")
@@ -106,6 +113,15 @@ def test_redact_removes_a_private_key_block_and_keeps_what_follows() -> None:
     assert log.redact(text) == "before\n[private key redacted]\nafter"
     # a key cut off (no END line) is removed to the end of the text
     assert log.redact("x -----BEGIN RSA PRIVATE KEY-----\nMIIB") == "x [private key redacted]"
+
+
+def test_a_secret_inside_another_is_replaced_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Longest first, whatever the alphabet says: replacing the short one first would leave
+    the rest of the long one in the log."""
+    monkeypatch.setattr(log, "_secrets", set())
+    log.register_secret("Zq9x")
+    log.register_secret("Aa-Zq9x-Bb")
+    assert log.redact("k Aa-Zq9x-Bb and Zq9x") == "k *** and ***"
 
 
 def test_registered_secrets_are_removed_longest_first(
@@ -285,4 +301,41 @@ def test_a_log_that_cannot_be_written_never_breaks_the_module(
     with package_logger_restored():
         log.setup("unit", path=Path("/dev/full"), core=6)  # every write fails: ENOSPC
         logging.getLogger("pmenomssl.unit").warning("lost line")  # must not raise
-    assert "lost line" in capsys.readouterr().err  # logging's own report of the failure
+    # logging's own report of the failure names the record that was lost
+    assert "Message: 'lost line'" in capsys.readouterr().err
+
+
+def test_each_worker_thread_keeps_its_own_context(logfile: Path) -> None:
+    logger = logging.getLogger("pmenomssl.unit")
+    both_set = threading.Barrier(2, timeout=30)
+
+    def worker(item: int) -> None:
+        log.set_context("sync_item", item=item)
+        both_set.wait()  # both contexts are set before either logs
+        logger.info("worker of %s", item)
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    found = sorted(re.sub(r"^.* INFO ", "", line) for line in lines(logfile))
+    assert found == ["[sync_item item=1] worker of 1", "[sync_item item=2] worker of 2"]
+
+
+def test_the_stamp_is_the_records_own_time(logfile: Path) -> None:
+    handler = next(h for h in logging.getLogger(log.PACKAGE_LOGGER).handlers if h.formatter)
+    record = logging.LogRecord("pmenomssl.unit", logging.INFO, __file__, 1, "old", None, None)
+    record.created = time.mktime((2020, 1, 2, 3, 4, 5, 0, 0, -1))  # local time, like the log
+    assert handler.format(record).startswith("Jan 02 03:04:05 [")
+
+
+def test_an_exception_is_logged_with_its_traceback_indented(logfile: Path) -> None:
+    try:
+        raise ValueError("boom Zq9")
+    except ValueError:
+        logging.getLogger("pmenomssl.unit").exception("failed")
+    first, *rest = lines(logfile)
+    assert first.endswith(" unit ERROR failed"), first
+    assert rest[0] == "    Traceback (most recent call last):"
+    assert rest[-1] == "    ValueError: boom Zq9"
