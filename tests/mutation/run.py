@@ -117,6 +117,8 @@ if os.environ.get("MUTMUT_SCRATCH_ROOT") and os.environ.get("MUTANT_UNDER_TEST")
         _trampoline.record_trampoline_hit = _record_and_share
 """
 
+# What a mutant's status is once its tests ran (anything else: "not checked", an aborted run).
+CHECKED = ("killed", "survived", "timeout", "no tests", "suspicious", "segfault")
 # Mutants whose diff the report shows: the ones no test failed on.
 SHOWN = ("survived", "timeout", "no tests", "suspicious")
 STATUS_LINE = re.compile(r"^\s+(\S+): (.+)$")
@@ -199,9 +201,9 @@ def run_module(module: str, max_children: int, keep: bool) -> Outcome:
             match = STATUS_LINE.match(line)
             if match:
                 outcome.statuses[match.group(1)] = match.group(2).strip()
-        if not outcome.statuses:
+        if not any(status in CHECKED for status in outcome.statuses.values()):
             tail = (result.stdout + result.stderr)[-3000:]
-            outcome.error = f"mutmut produced no results (exit {result.returncode}):\n{tail}"
+            outcome.error = f"mutmut checked no mutant (exit {result.returncode}):\n{tail}"
         for name, status in outcome.statuses.items():
             if status in SHOWN:
                 shown = _mutmut(scratch, "show", name, env=env)

@@ -324,7 +324,8 @@ def test_each_worker_thread_keeps_its_own_context(logfile: Path) -> None:
 
 
 def test_the_stamp_is_the_records_own_time(logfile: Path) -> None:
-    handler = next(h for h in logging.getLogger(log.PACKAGE_LOGGER).handlers if h.formatter)
+    package = logging.getLogger(log.PACKAGE_LOGGER)
+    handler = next(h for h in package.handlers if getattr(h, "path", None) == logfile)
     record = logging.LogRecord("pmenomssl.unit", logging.INFO, __file__, 1, "old", None, None)
     record.created = time.mktime((2020, 1, 2, 3, 4, 5, 0, 0, -1))  # local time, like the log
     assert handler.format(record).startswith("Jan 02 03:04:05 [")
