@@ -5,6 +5,7 @@ be tried here without processes; test_limits.py does it with real concurrent run
 from __future__ import annotations
 
 import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,6 +67,8 @@ def test_a_held_lock_makes_the_second_holder_give_up_at_its_deadline(root: Path)
             ):
                 raise AssertionError("two purchase windows at once")
             assert busy.value.obj == "purchase-5"
+            assert "kept purchasing for module 5 busy" in busy.value.desc
+        assert (root / "var" / "pmunit.locks" / "purchase-5.lock").is_file()
     # released on leaving: the next holder gets it at once
     with limits.item_lock("pmunit", 5, time.monotonic() + 0.3):
         pass
@@ -78,3 +81,19 @@ def test_locks_live_in_a_private_folder_under_var(root: Path) -> None:
     assert (folder / "item-1.lock").is_file()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "item-1.lock").stat().st_mode) == 0o600
+
+
+def test_without_a_writable_var_the_locks_go_to_the_temporary_folder(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "var").rmdir()
+    (root / "var").write_text("not a folder")  # mkdir of var/pmunit.locks fails
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    for _ in range(2):  # the second run finds the folder the first made
+        with limits.item_lock("pmunit", 3, time.monotonic() + 5):
+            pass
+    folder = temporary / "pmunit.locks"
+    assert (folder / "item-3.lock").is_file()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

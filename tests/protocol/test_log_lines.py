@@ -102,6 +102,12 @@ def test_redact_hides_secret_looking_fields(text: str) -> None:
     assert log.REDACTED in redacted
 
 
+def test_redact_sees_field_names_spelled_with_unicode_look_alikes() -> None:
+    """Non-ASCII text always goes through the patterns: `(?i)` matches a long s (U+017F) to
+    `s`, a spelling the ASCII keyword shortcut would miss."""
+    assert log.redact("pa\u017f\u017fword=Zq9value") == "pa\u017f\u017fword=***"
+
+
 def test_redact_keeps_the_rest_of_the_text() -> None:
     assert log.redact("user=reseller password=Zq9x&out=xml") == "user=reseller password=***&out=xml"
     assert log.redact("<doc><token>Zq9x</token></doc>") == "<doc><token>***</token></doc>"
