@@ -53,7 +53,11 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/protocol/test_limits_unit.py",
         "tests/protocol/test_limits.py",
     ),
-    "pmenomssl/enom/errors.py": ("tests/enom/test_errors.py", "tests/enom/test_envelope.py"),
+    "pmenomssl/enom/errors.py": (
+        "tests/enom/test_error_texts.py",
+        "tests/enom/test_errors.py",
+        "tests/enom/test_envelope.py",
+    ),
     "pmenomssl/ssl/csr.py": ("tests/ssl/test_ssl_csr.py", "tests/handler/test_guards.py"),
     "pmenomssl/enom/client.py": (
         "tests/enom/test_retries.py",
