@@ -98,10 +98,16 @@ def test_ip_not_allowed_names_the_ip_or_says_enom_quoted_it() -> None:
     assert named.desc.endswith("Dynamic ranges need a request to ENOM support.")
     assert (named.command, named.detail, named.value) == ("GetBalance", "x", "GetBalance")
     anonymous = EnomIpNotAllowedError(messages=["not permitted from this IP"])
-    assert "Add the IP address quoted by ENOM (as ENOM sees it" in anonymous.desc
+    assert anonymous.desc.startswith(
+        "ENOM: ENOM does not accept API calls from this server's IP address (ENOM says: not "
+        "permitted from this IP). Add the IP address quoted by ENOM (as ENOM sees it"
+    ), anonymous.desc
 
 
 def test_a_connect_error_says_nothing_was_charged() -> None:
+    bare = EnomConnectError()
+    assert (bare.command, bare.detail, bare.reason) == ("", "", "other")
+    assert bare.desc.startswith("ENOM: ")
     error = EnomConnectError("refused", command="PurchaseServices", reason="made-up")
     assert error.reason == "other"
     assert error.desc.startswith("ENOM PurchaseServices: ")
@@ -119,6 +125,17 @@ def test_a_lost_purchase_answer_says_it_was_not_repeated() -> None:
         "by CertID, or the order list) for a certificate bought just now before ordering again."
     )
     assert f": {cause.summary}: no answer in 60 s. " in error.desc
+    # what ENOM said with the lost answer stays with the error, for support
+    said = EnomReadTimeoutError(
+        command="PurchaseServices", messages=["m"], response_numbers=["123456"], tracking_key="K"
+    )
+    carried = EnomOutcomeUnknownError(said, command="PurchaseServices")
+    assert (carried.messages, carried.response_numbers, carried.tracking_key) == (
+        ("m",),
+        ("123456",),
+        "K",
+    )
+    assert "ENOM TrackingKey: K." in carried.desc
     other = EnomOutcomeUnknownError(EnomReadTimeoutError(), command="CertReissueCert")
     assert other.desc.endswith(
         f": {EnomReadTimeoutError.summary}. It was NOT repeated. Check the certificate's current "
