@@ -69,6 +69,7 @@ def test_texts_are_searched_across_every_message() -> None:
     assert error_class(["Something", "Insufficient funds"], []) is EnomInsufficientFundsError
     error = api_error(command="PurchaseServices", messages=["x"], response_numbers=["524123"])
     assert isinstance(error, EnomInsufficientFundsError)
+    assert "TrackingKey:" not in error.desc  # none was given
     assert (error.command, error.messages, error.response_numbers) == (
         "PurchaseServices",
         ("x",),
@@ -136,6 +137,7 @@ def test_a_lost_purchase_answer_says_it_was_not_repeated() -> None:
         "K",
     )
     assert "ENOM TrackingKey: K." in carried.desc
+    assert EnomOutcomeUnknownError(said).desc.startswith("ENOM: ")  # no command given
     other = EnomOutcomeUnknownError(EnomReadTimeoutError(), command="CertReissueCert")
     assert other.desc.endswith(
         f": {EnomReadTimeoutError.summary}. It was NOT repeated. Check the certificate's current "
