@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +31,43 @@ TEST_DB_ENV = "PMENOMSSL_TEST_DB"
 REQUIRE_DB_ENV = "PMENOMSSL_REQUIRE_DB"
 DEFAULT_TEST_DB = "mysql://root@127.0.0.1:3306"
 DB_PREFIX = "pmenomssl_t"
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every subprocess a test starts runs this checkout's code, never an installed copy.
+
+    With a plain `pip install '.[dev]'` the site-packages copy is stale the moment the source
+    changes; a subprocess that runs from a temporary directory would import it. Putting the
+    checkout first on PYTHONPATH of this process's environment (which every subprocess inherits
+    or copies) makes `python -m pmenomssl` and the console scripts load the source under test.
+    """
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if str(CHECKOUT) not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(CHECKOUT), *paths])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _runs_the_checkout() -> None:
+    """Fail every test, with the reason, when the code under test is not this checkout's."""
+    import pmenomssl
+
+    here = Path(pmenomssl.__file__).resolve()
+    assert CHECKOUT in here.parents, f"tests import {here}, not the checkout {CHECKOUT}"
+    with tempfile.TemporaryDirectory() as elsewhere:
+        child = subprocess.run(
+            [sys.executable, "-c", "import pmenomssl; print(pmenomssl.__file__)"],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert child.returncode == 0, child.stderr
+    theirs = Path(child.stdout.strip()).resolve()
+    assert CHECKOUT in theirs.parents, (
+        f"a subprocess run from another directory imports {theirs}, not the checkout {CHECKOUT}"
+    )
 
 
 def _pid_alive(pid: int) -> bool:

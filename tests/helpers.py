@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pmenomssl.sandbox.billmanager import StandIn
@@ -40,3 +43,33 @@ def run_module(
         timeout=timeout,
         check=False,
     )
+
+
+def read_lines_until(
+    proc: subprocess.Popen[str], done: Callable[[list[str]], bool], what: str, limit: float = 60
+) -> list[str]:
+    """The lines `proc` prints until `done(lines)`; fails with `what` when the process ends
+    first or `limit` seconds pass, so a silent process cannot hang the test. Reads the pipe a
+    byte at a time (never past the last line wanted): `proc.stdout.read()` later gets the rest."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    lines: list[str] = []
+    current = bytearray()
+    deadline = time.monotonic() + limit
+    while not done(lines):
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], max(0.0, remaining))
+        if not ready:
+            proc.kill()
+            raise AssertionError(f"waited {limit:.0f} s for {what}; got only {lines}")
+        byte = os.read(fd, 1)
+        if not byte:
+            proc.kill()
+            err = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"the process ended before {what}: {err}")
+        if byte == b"\n":
+            lines.append(current.decode("utf-8", "replace"))
+            current.clear()
+        else:
+            current += byte
+    return lines

@@ -111,7 +111,7 @@ def test_hang_times_out_and_the_process_is_killed(stand: StandIn) -> None:
         gw.task_type("open")
     elapsed = time.monotonic() - started
     assert caught.value.error_type == "mgrctl_timeout"
-    assert 0.9 < elapsed < 5
+    assert 0.9 < elapsed < 20  # the 1 s mgrctl timeout, not the hang (bound for a loaded machine)
     (call,) = stand.journal("task.gettype")
     with pytest.raises(ProcessLookupError):
         os.kill(call["pid"], 0)

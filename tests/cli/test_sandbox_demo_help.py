@@ -16,6 +16,7 @@ import pytest
 
 from pmenomssl.operator import demo as demo_module
 from tests.cli.conftest import run_cli, squash
+from tests.helpers import read_lines_until
 
 
 def test_sandbox_enom_serves_one_request(tmp_path: Path) -> None:
@@ -32,12 +33,9 @@ def test_sandbox_enom_serves_one_request(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        assert proc.stdout is not None
-        lines: list[str] = []
-        while not lines or not lines[-1].startswith("Stop with"):
-            line = proc.stdout.readline()
-            assert line, f"the sandbox exited: {proc.stderr.read() if proc.stderr else ''}"
-            lines.append(line.rstrip("\n"))
+        lines = read_lines_until(
+            proc, lambda lines: bool(lines) and lines[-1].startswith("Stop with"), "the banner"
+        )
         url = lines[0].split(": ", 1)[1]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/interface.asp")
         assert f"pw:  (from {secret})" in lines

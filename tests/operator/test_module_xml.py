@@ -16,6 +16,7 @@ from pmenomssl.handlers.enomssl import EnomSslHandler, products
 from pmenomssl.operator import messages, module_xml
 from pmenomssl.operator.kinds import ENOM
 from pmenomssl.protocol.features import features_document
+from tests.operator import error_scan
 
 LANGS = ("ru", "en")
 
@@ -129,7 +130,11 @@ def test_the_source_scan_finds_literals(tmp_path: Path) -> None:
 
 
 def test_every_error_type_has_a_message_in_both_languages(root: Path) -> None:
-    types = module_xml.error_types_for(ENOM)
+    # observed from the source by the test itself, not by the discovery under test
+    types = error_scan.error_types(error_scan.NOT_ENOM)
+    assert {"unknown", "protocol_error", "mgrctl_error", "invalid_csr", "item_busy"} <= types
+    assert not {t for t in types if t.startswith("upstream_")}
+    assert module_xml.error_types_for(ENOM) >= types
     missing = sorted(t for t in types if set(messages.ERRORS.get(t, {})) < set(LANGS))
     assert missing == [], f"add ru and en texts to pmenomssl/operator/messages.py ERRORS: {missing}"
     doc = generated(root)

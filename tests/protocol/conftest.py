@@ -57,6 +57,14 @@ TEST_HANDLER = textwrap.dedent(
             with open(os.environ["MARKS"], "a") as marks:
                 marks.write(f"start {ctx.args.item}\n"); marks.flush()
                 time.sleep(float(os.environ.get("HOLD", "0.3")))
+                # RENDEZVOUS=N: stay inside until N runs have started (at most 20 s), so
+                # "they overlapped" does not depend on how fast a loaded machine starts them
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    with open(os.environ["MARKS"]) as seen:
+                        if seen.read().count("start") >= int(os.environ.get("RENDEZVOUS", "0")):
+                            break
+                    time.sleep(0.05)
                 marks.write(f"end {ctx.args.item}\n")
             return None
 

@@ -43,9 +43,11 @@ def test_no_secret_anywhere(world: RecordingWorld, collector: Collector, figures
     server = StoreConfig.from_url(os.environ.get(TEST_DB_ENV) or DEFAULT_TEST_DB)
     collector.secret("database password", server.password)
     texts = list(collector.texts)
-    for cassette in sorted(CASSETTES.glob("*")):
-        if cassette.is_file():
-            texts.append((f"cassette {cassette.name}", cassette.read_bytes()))
+    # every cassette folder, recursively (cassettes/upstream/ and any later one included)
+    cassettes = sorted(path for path in CASSETTES.rglob("*") if path.is_file())
+    assert any(path.parent != CASSETTES for path in cassettes), "no cassette sub-folder searched"
+    for cassette in cassettes:
+        texts.append((f"cassette {cassette.relative_to(CASSETTES)}", cassette.read_bytes()))
     assert len(texts) > 10 and len(collector.secrets) >= 4, (len(texts), list(collector.secrets))
     # the search itself works: a planted secret is found
     planted = [("planted", b"xx " + collector.secrets["ENOM password"].encode() + b" yy")]

@@ -14,6 +14,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.helpers import read_lines_until
+
 from .conftest import contacts, make_csr
 
 CODE = (
@@ -43,16 +45,9 @@ def _start(*args: str) -> Served:
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    assert proc.stdout is not None
-    lines: list[str] = []
-    while not lines or not lines[-1].startswith("Stop with"):
-        line = proc.stdout.readline()
-        if not line:
-            proc.kill()
-            raise AssertionError(
-                f"sandbox exited early: {proc.stderr.read() if proc.stderr else ''}"
-            )
-        lines.append(line.rstrip("\n"))
+    lines = read_lines_until(
+        proc, lambda lines: bool(lines) and lines[-1].startswith("Stop with"), "the banner"
+    )
     return Served(proc, lines)
 
 

@@ -28,7 +28,8 @@ def big() -> Iterator[EnomSandbox]:
         domain_template="pending{i}.example.net",
         product="certificate-comodo-essential",
     )
-    assert time.monotonic() - started < 2.0, "seeding must stay cheap (no X.509 per cert)"
+    # a bound a loaded machine keeps: one X.509 per certificate would take minutes (speed: bench)
+    assert time.monotonic() - started < 30, "seeding must stay cheap (no X.509 per cert)"
     yield sandbox
     sandbox.stop()
 
@@ -63,7 +64,7 @@ def test_paging_over_ten_thousand(big: EnomSandbox, http: httpx.Client) -> None:
     assert pages == N // 250
     assert len(seen) == len(set(seen)) == N
     assert seen == sorted(seen, key=int)
-    assert elapsed < 15, f"{pages} pages took {elapsed:.1f}s"
+    assert elapsed < 90, f"{pages} pages took {elapsed:.1f}s"  # a hang, not speed (bench)
 
 
 def test_filters_and_sorting(big: EnomSandbox, http: httpx.Client) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import read_lines_until
+
 # The real entry point, through `pmenomssl sandbox upstream` (the lead's CLI dispatcher).
 CODE = "import sys; from pmenomssl.cli import main; raise SystemExit(main(sys.argv[1:]))"
 
@@ -41,14 +43,9 @@ def _start(*args: str) -> Served:
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    assert proc.stdout is not None
-    lines: list[str] = []
-    while not lines or not lines[-1].startswith("Stop with"):
-        line = proc.stdout.readline()
-        if not line:
-            proc.kill()
-            raise AssertionError(f"exited early: {proc.stderr.read() if proc.stderr else ''}")
-        lines.append(line.rstrip("\n"))
+    lines = read_lines_until(
+        proc, lambda lines: bool(lines) and lines[-1].startswith("Stop with"), "the banner"
+    )
     return Served(proc, lines)
 
 

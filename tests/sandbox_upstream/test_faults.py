@@ -97,7 +97,7 @@ def test_timeout_hangs_until_the_client_gives_up(up: UpstreamSandbox) -> None:
     started = time.monotonic()
     with httpx.Client(timeout=0.5) as http, pytest.raises(httpx.ReadTimeout):
         _post(up, http, ORDER_FUNC, **ORDER)
-    assert 0.4 < time.monotonic() - started < 3
+    assert 0.4 < time.monotonic() - started < 20  # the client's 0.5 s, not a hang
     assert up.orders == [] and up.balance == Decimal("10000.00"), "nothing was carried out"
     with httpx.Client(timeout=5) as http:
         assert b"<id>" in _post(up, http, ORDER_FUNC, **ORDER).content, "the fault fired once"
@@ -125,8 +125,10 @@ def test_a_hanging_call_does_not_hold_up_stop_or_other_calls() -> None:
         assert b"<user " in _post(up, http, "whoami").content, "others are served meanwhile"
     started = time.monotonic()
     up.stop()
-    thread.join(timeout=5)
-    assert time.monotonic() - started < 2, "stop() does not wait for the hanging call"
+    thread.join(timeout=30)
+    # the hanging call would hold on for its client's 60 s: well below that means stop() did
+    # not wait for it (the margin is for a loaded machine; speed is not measured here)
+    assert time.monotonic() - started < 20, "stop() does not wait for the hanging call"
     assert not thread.is_alive()
     assert len(failures) == 1 and isinstance(failures[0], httpx.TransportError)
 

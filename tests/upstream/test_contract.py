@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from pmenomssl.sandbox.upstream import UpstreamSandbox  # imported plainly: never a skip (issue 15)
 from pmenomssl.upstream import (
     STATUS_ACTIVE,
     STATUS_DELETED,
@@ -38,22 +39,6 @@ from pmenomssl.upstream import (
 )
 from tests.upstream import vcr_setup
 from tests.upstream.conftest import FAST_RETRY
-
-
-def _sandbox_import_error() -> str:
-    try:
-        from pmenomssl.sandbox.upstream import UpstreamSandbox  # noqa: F401
-    except Exception as exc:  # built in parallel; any import failure skips
-        return f"{type(exc).__name__}: {exc}"
-    return ""
-
-
-if _sandbox_import_error():
-    pytest.skip(
-        f"upstream sandbox not importable yet: {_sandbox_import_error()}", allow_module_level=True
-    )
-
-from pmenomssl.sandbox.upstream import UpstreamSandbox  # noqa: E402
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ request certainly never left, else UpstreamOutcomeUnknown after exactly one send
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -180,15 +181,14 @@ def test_the_timeout_is_capped_by_the_deadline(
     started = time.monotonic()
     with (
         loopback_client(
-            loopback, timeout=30, deadline=started + 0.4, retry=RetryPolicy(attempts=1)
+            loopback, timeout=30, deadline=started + 1.0, retry=RetryPolicy(attempts=1)
         ) as client,
         pytest.raises(UpstreamBadResponse) as caught,
     ):
         client.balance()
-    assert time.monotonic() - started < 2
-    assert (
-        "no answer within 0.4" in caught.value.desc or "no answer within 0.3" in caught.value.desc
-    )
+    # the 30 s timeout was cut to what was left of the deadline (a second, or a little less)
+    assert time.monotonic() - started < 15, "the call waited for its own 30 s timeout"
+    assert re.search(r"no answer within (1\.0|0\.\d)", caught.value.desc), caught.value.desc
 
 
 def test_requests_are_form_posts_with_authinfo_in_the_body() -> None:

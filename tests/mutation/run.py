@@ -1,0 +1,294 @@
+"""Mutation testing of the modules that guard money and secrets (issue 17), with mutmut 3.
+
+    .venv/bin/python -m tests.mutation.run                 # every module below (< 1 h, 2 cores)
+    .venv/bin/python -m tests.mutation.run log xmldoc      # some of them (names or paths)
+    .venv/bin/python -m tests.mutation.run --list          # what would run, and with which tests
+
+Each module runs in its own scratch copy of the checkout (under $TMPDIR, removed afterwards
+unless --keep), mutated by mutmut and tested only by the tests that cover it (SCOPES below), so
+the checkout is never touched and one module's run never waits for another's tests. The report
+(`mutation-report.md` by default) lists, per module, the number of mutants, killed, survived,
+timeouts and mutants no test reached, the time taken, and the diff of every surviving mutant.
+Surviving mutants that are equivalent are named with the reason in tests/mutation/README.md.
+
+Many guards are tested through the real executable (`python -m pmenomssl` as a subprocess), which
+mutmut's in-process bookkeeping cannot see. Two small pieces bridge that (see SITECUSTOMIZE and
+`hits_plugin.py`): a subprocess runs the mutant mutmut selected (the variable MUTANT_UNDER_TEST is
+inherited), and while mutmut maps tests to functions, the functions a subprocess called are
+written to a folder and credited to the test that started it.
+
+Not in CI: it takes tens of minutes. CI keeps the guard tests it produced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+# module -> the tests that cover it (the guard tests through the executable plus the unit tests
+# of the module). Kept small on purpose: every mutant runs the tests that reached its function.
+SCOPES: dict[str, tuple[str, ...]] = {
+    "pmenomssl/log.py": (
+        "tests/protocol/test_log_lines.py",
+        "tests/protocol/test_guard_redaction.py",
+        "tests/billing/test_secrets.py",
+    ),
+    "pmenomssl/protocol/xmldoc.py": (
+        "tests/protocol/test_xmldoc.py",
+        "tests/protocol/test_guard_redaction.py",
+        "tests/protocol/test_protocol.py",
+    ),
+    "pmenomssl/protocol/limits.py": (
+        "tests/protocol/test_limits_unit.py",
+        "tests/protocol/test_limits.py",
+    ),
+    "pmenomssl/enom/errors.py": (
+        "tests/enom/test_error_texts.py",
+        "tests/enom/test_errors.py",
+        "tests/enom/test_envelope.py",
+    ),
+    "pmenomssl/ssl/csr.py": ("tests/ssl/test_ssl_csr.py", "tests/handler/test_guards.py"),
+    "pmenomssl/enom/client.py": (
+        "tests/enom/test_retries.py",
+        "tests/enom/test_commands.py",
+        "tests/enom/test_envelope.py",
+    ),
+    "pmenomssl/upstream/client.py": (
+        "tests/upstream/test_retries.py",
+        "tests/upstream/test_errors.py",
+        "tests/upstream/test_functions.py",
+    ),
+    "pmenomssl/handlers/enomssl/order.py": (
+        "tests/handler/test_guards.py",
+        "tests/handler/test_order.py",
+        "tests/handler/test_faults.py",
+    ),
+    "pmenomssl/handlers/enomssl/renewal.py": ("tests/handler/test_lifecycle.py",),
+    "pmenomssl/handlers/enomssl/importing.py": ("tests/handler/test_module_commands.py",),
+    "pmenomssl/handlers/billreseller/order.py": (
+        "tests/billreseller/test_guards.py",
+        "tests/billreseller/test_never_twice.py",
+    ),
+    "pmenomssl/handlers/billreseller/prolong.py": (
+        "tests/billreseller/test_lifecycle.py",
+        "tests/billreseller/test_never_twice.py",
+    ),
+}
+
+# Imported by every Python process started from the scratch copy (it is first on PYTHONPATH
+# there), and active only in a process a test started during a mutation run (the variables are
+# MUTMUT_*, since the tests strip PMENOMSSL_* ones): mutmut's configuration is read from the
+# scratch copy (the subprocess runs in BILLmanager's $ROOT, where mutmut would find none), and
+# while mutmut collects which tests reach which function, every function this process reaches
+# is appended to a file the test's process reads (hits_plugin.py).
+SITECUSTOMIZE = """
+import os
+
+if os.environ.get("MUTMUT_SCRATCH_ROOT") and os.environ.get("MUTANT_UNDER_TEST"):
+    _here = os.getcwd()
+    os.chdir(os.environ["MUTMUT_SCRATCH_ROOT"])
+    try:
+        from mutmut.configuration import config as _config
+
+        _config()
+    finally:
+        os.chdir(_here)
+    if os.environ["MUTANT_UNDER_TEST"] == "stats":
+        import mutmut.mutation.trampoline as _trampoline
+
+        _record = _trampoline.record_trampoline_hit
+        _seen = set()
+        _path = os.path.join(os.environ["MUTMUT_SCRATCH_HITS"], f"{os.getpid()}.hits")
+
+        def _record_and_share(name, caller=None):
+            _record(name, caller=caller)
+            if name not in _seen:
+                _seen.add(name)
+                with open(_path, "a", encoding="utf-8") as hits:
+                    hits.write(name + "\\n")
+
+        _trampoline.record_trampoline_hit = _record_and_share
+"""
+
+# What a mutant's status is once its tests ran (anything else: "not checked", an aborted run).
+CHECKED = ("killed", "survived", "timeout", "no tests", "suspicious", "segfault")
+# Mutants whose diff the report shows: the ones no test failed on.
+SHOWN = ("survived", "timeout", "no tests", "suspicious")
+STATUS_LINE = re.compile(r"^\s+(\S+): (.+)$")
+
+
+@dataclass
+class Outcome:
+    module: str
+    seconds: float = 0.0
+    statuses: dict[str, str] = field(default_factory=dict)
+    diffs: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(1 for value in self.statuses.values() if value == status)
+
+
+def _checkout_files() -> list[str]:
+    """The checkout as it is now (tracked and new files, not ignored ones)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return [name for name in listed.split("\0") if name and (REPO / name).is_file()]
+
+
+def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
+    def toml_list(values: list[str] | tuple[str, ...]) -> str:
+        return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["pmenomssl"]\n'
+        f"only_mutate = {toml_list([module])}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        'pytest_add_cli_args = ["-p", "tests.mutation.hits_plugin", "-p", "no:cacheprovider"]\n'
+        'also_copy = ["sitecustomize.py"]\n'
+        "use_git_change_detection = false\n"
+    )
+
+
+def _prepare(module: str, scratch: Path) -> None:
+    for name in _checkout_files():
+        target = scratch / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)
+    with (scratch / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write(_mutmut_config(module, SCOPES[module]))
+    (scratch / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+
+
+def _mutmut(scratch: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    executable = Path(sys.executable).with_name("mutmut")
+    return subprocess.run(
+        [str(executable), *args],
+        cwd=scratch,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def run_module(module: str, max_children: int, keep: bool) -> Outcome:
+    outcome = Outcome(module)
+    scratch = Path(tempfile.mkdtemp(prefix="pmenomssl-mutation-"))
+    hits = scratch / "hits"
+    hits.mkdir()
+    started = time.monotonic()
+    try:
+        _prepare(module, scratch)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env.update(MUTMUT_SCRATCH_ROOT=str(scratch), MUTMUT_SCRATCH_HITS=str(hits))
+        result = _mutmut(scratch, "run", "--max-children", str(max_children), env=env)
+        (scratch / "mutmut-run.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+        listing = _mutmut(scratch, "results", "--all", "true", env=env)
+        for line in listing.stdout.splitlines():
+            match = STATUS_LINE.match(line)
+            if match:
+                outcome.statuses[match.group(1)] = match.group(2).strip()
+        if not any(status in CHECKED for status in outcome.statuses.values()):
+            tail = (result.stdout + result.stderr)[-3000:]
+            outcome.error = f"mutmut checked no mutant (exit {result.returncode}):\n{tail}"
+        for name, status in outcome.statuses.items():
+            if status in SHOWN:
+                shown = _mutmut(scratch, "show", name, env=env)
+                outcome.diffs[name] = shown.stdout.strip()
+    finally:
+        outcome.seconds = time.monotonic() - started
+        if keep:
+            print(f"kept {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return outcome
+
+
+def report(outcomes: list[Outcome]) -> str:
+    lines = [
+        "# Mutation report",
+        "",
+        f"mutmut over {len(outcomes)} module(s), "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+        "| module | mutants | killed | survived | timeout | no tests | other | minutes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        known = ("killed", "survived", "timeout", "no tests")
+        other = len(o.statuses) - sum(o.count(status) for status in known)
+        lines.append(
+            f"| {o.module} | {len(o.statuses)} | {o.count('killed')} | {o.count('survived')}"
+            f" | {o.count('timeout')} | {o.count('no tests')} | {other} | {o.seconds / 60:.1f} |"
+        )
+    for o in outcomes:
+        lines += ["", f"## {o.module}", ""]
+        if o.error:
+            lines += ["```", o.error, "```"]
+        survivors = {name: diff for name, diff in o.diffs.items()}
+        if not survivors:
+            lines.append("No surviving mutant.")
+        for name, diff in survivors.items():
+            lines += [f"### {name}: {o.statuses[name]}", "", "```diff", diff, "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _resolve(names: list[str]) -> list[str]:
+    if not names:
+        return list(SCOPES)
+    chosen = []
+    for name in names:
+        matches = [m for m in SCOPES if m == name or Path(m).stem == name or name in m]
+        if len(matches) != 1:
+            raise SystemExit(f"{name!r} names {len(matches)} of the modules: {', '.join(SCOPES)}")
+        chosen.append(matches[0])
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="module stems or paths (default: all)")
+    parser.add_argument("--report", type=Path, default=Path("mutation-report.md"))
+    parser.add_argument("--max-children", type=int, default=2, help="parallel test processes")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
+    parser.add_argument("--list", action="store_true", help="print the modules and their tests")
+    args = parser.parse_args(argv)
+    modules = _resolve(args.modules)
+    if args.list:
+        for module in modules:
+            print(module, "->", " ".join(SCOPES[module]))
+        return 0
+    outcomes = []
+    for module in modules:
+        print(f"mutating {module} ...", file=sys.stderr, flush=True)
+        outcomes.append(run_module(module, args.max_children, args.keep))
+        args.report.write_text(report(outcomes), encoding="utf-8")  # partial report as it goes
+        last = outcomes[-1]
+        print(
+            f"  {len(last.statuses)} mutants, {last.count('killed')} killed, "
+            f"{last.count('survived')} survived, {last.seconds / 60:.1f} min",
+            file=sys.stderr,
+        )
+    print(f"report: {args.report}", file=sys.stderr)
+    return 1 if any(o.error or o.count("survived") for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
