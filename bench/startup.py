@@ -156,6 +156,9 @@ def make_installed_venv(directory: Path) -> Path:
         ],
         check=True,
         capture_output=True,
+        # Without PYTHONPATH: a checkout on it (as the tests put it) would make pip see the
+        # package as installed already and skip it.
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )  # fmt: skip
     return venv / "bin"
 

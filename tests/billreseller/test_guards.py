@@ -16,7 +16,7 @@ def test_a_lost_order_never_adopts_a_service_of_another_billing(reseller: Resell
     item = reseller.item("vds", domain="guard.example.com")
     # The order request is reset before upstream carries it out: nothing was bought, the intent
     # stays, and this run cannot tell (it fails with the outcome unknown).
-    reseller.upstream.fault(ORDER_FUNC, "reset_before")
+    reseller.upstream.fault(ORDER_FUNC + "#sok", "reset_before")  # the paid call, not the form
     first = reseller.run("open", item)
     assert first.returncode == 1, first.stdout
     assert reseller.upstream.orders == []

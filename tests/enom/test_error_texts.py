@@ -12,6 +12,7 @@ from pmenomssl.enom.errors import (
     EnomInsufficientFundsError,
     EnomIpNotAllowedError,
     EnomNotFoundError,
+    EnomPaymentDeclinedError,
     EnomReadTimeoutError,
     api_error,
     error_class,
@@ -50,7 +51,7 @@ def test_an_api_error_without_command_numbers_or_key() -> None:
     ("numbers", "expected"),
     [
         (["524123"], EnomInsufficientFundsError),  # 5xxxxx with 24: insufficient balance
-        (["514000"], EnomInsufficientFundsError),  # any 5xxxxx: a payment error
+        (["514000"], EnomPaymentDeclinedError),  # 5x14xx: declined, not a low balance
         (["324000"], EnomInsufficientFundsError),  # 24 in any system
         (["316000"], EnomNotFoundError),
         (["5abcde"], EnomApiError),  # not six digits: no classification by number

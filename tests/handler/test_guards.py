@@ -48,10 +48,12 @@ def test_a_stale_intent_never_adopts_another_items_certificate(world: World) -> 
     assert len(world.sandbox.purchases) == 2
 
 
-ORDERED = ("one.example.com", "two.example.com", "three.example.com", "four.example.com")
+# Three names: as many as a UCC product covers (products.UCC_NAMES), so that only the missing
+# name can stop the order.
+ORDERED = ("one.example.com", "two.example.com", "three.example.com")
 
 
-@pytest.mark.parametrize("missing", [1, 2, 3], ids=["second", "third", "fourth"])
+@pytest.mark.parametrize("missing", [1, 2], ids=["second", "third"])
 def test_a_csr_missing_any_ordered_name_buys_nothing(world: World, missing: int) -> None:
     in_csr = tuple(name for index, name in enumerate(ORDERED[1:], 1) if index != missing)
     item = world.order(

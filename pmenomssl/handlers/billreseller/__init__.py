@@ -67,6 +67,14 @@ class BillResellerHandler(Handler):
         path = templates.cache_path(config.mgr_root(), config.module_name())
         return templates.declared(templates.load(path))
 
+    def features_inputs(self) -> Sequence[str]:
+        """The template cache: `tariffs --refresh` changes the templates `features` declares,
+        so a prepared copy of the document made before it is stale."""
+        from pmenomssl import config
+        from pmenomssl.handlers.billreseller import templates
+
+        return [str(templates.cache_path(config.mgr_root(), config.module_name()))]
+
     # --- module commands --------------------------------------------------------------------
 
     def command_tune_connection(self, ctx: Context) -> Output:
