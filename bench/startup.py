@@ -139,7 +139,9 @@ def _base_interpreter() -> str:
 
 def make_installed_venv(directory: Path) -> Path:
     """A venv with this checkout's package installed from a wheel, no editable finder; returns
-    its bin directory. Dependencies are not installed: features and approver use none."""
+    its bin directory. Of the dependencies only `publicsuffixlist` is laid beside it (copied
+    from this environment: `approver` reads its list file); features and approver use no
+    other."""
     from pmenomssl.operator.install import build_wheel
 
     venv = directory / "venv"
@@ -160,7 +162,20 @@ def make_installed_venv(directory: Path) -> Path:
         # package as installed already and skip it.
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )  # fmt: skip
+    _copy_public_suffix_list(venv)
     return venv / "bin"
+
+
+def _copy_public_suffix_list(venv: Path) -> None:
+    import importlib.util
+    import shutil
+
+    spec = importlib.util.find_spec("publicsuffixlist")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("publicsuffixlist is not installed here: pip install '.[dev]'")
+    source = Path(next(iter(spec.submodule_search_locations)))
+    (site_packages,) = (venv / "lib").glob("python3*/site-packages")
+    shutil.copytree(source, site_packages / source.name)
 
 
 def _product_cache(root: Path) -> None:
