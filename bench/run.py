@@ -31,6 +31,8 @@ if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import measure, startup
+from bench.process import machine
+from bench.world import World
 
 EXIT_MISSED = 1
 EXIT_TOO_LOADED = 3
@@ -53,7 +55,7 @@ class Row:
 
 
 @contextlib.contextmanager
-def world_for_bench() -> Iterator[measure.World]:
+def world_for_bench() -> Iterator[World]:
     """A stand-in (MariaDB when available, else SQLite) and a sandbox, removed afterwards."""
     from pmenomssl import billing
     from pmenomssl.sandbox.billmanager import StandIn, StoreConfig, server_available
@@ -70,7 +72,7 @@ def world_for_bench() -> Iterator[measure.World]:
         standin = StandIn.create(Path(tmp) / "mgr5", db=db, debug_level=6)
         try:
             with EnomSandbox(uid="bench", balance=Decimal("100000.00")) as sandbox:
-                yield measure.World.create(standin, sandbox)
+                yield World.create(standin, sandbox)
         finally:
             standin.drop()
 
@@ -324,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, kib in world.peak_rss_kib.items():
                 peaks[name] = max(peaks.get(name, 0), kib)
     rows += memory_rows(peaks, baseline_kib)
-    print(table(rows, measure.machine()))
+    print(table(rows, machine()))
     status = verdict(rows, loaded)
     if loaded:
         print(

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from bench.measure import MODULE_NAME, REPO, run_process
+from bench.process import MODULE_NAME, REPO, run_process
 
 BASELINE = "python -c pass"
 FEATURES = "features"

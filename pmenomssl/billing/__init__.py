@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pmenomssl.billing.choices import CERTIFICATE_OPEN_FUNC, POST_OPERATIONS
+from pmenomssl.billing.connection import clear_caches
 from pmenomssl.billing.errors import (
     ERROR_TYPES,
     BillingError,
@@ -11,12 +13,7 @@ from pmenomssl.billing.errors import (
     MgrctlError,
     NotFoundError,
 )
-from pmenomssl.billing.gateway import (
-    CERTIFICATE_OPEN_FUNC,
-    POST_OPERATIONS,
-    BillingGateway,
-    clear_caches,
-)
+from pmenomssl.billing.gateway import BillingGateway
 from pmenomssl.billing.models import Addon, CertificateRow, Item, ModuleRow
 
 __all__ = [

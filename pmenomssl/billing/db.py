@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from pmenomssl import log
@@ -55,6 +56,17 @@ class DbSettings:
             return f"SQLite file {self.name}"
         where = f"socket {self.unix_socket}" if self.unix_socket else f"{self.host}:{self.port}"
         return f"MySQL database {self.name!r} at {where} as {self.user!r}"
+
+    def driver_arguments(self) -> dict[str, Any]:
+        """Where and as whom PyMySQL connects (a socket, when set, wins over host and port)."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "unix_socket": self.unix_socket,
+            "user": self.user,
+            "password": self.password,
+            "database": self.name,
+        }
 
     @classmethod
     def from_paramlist(cls, params: Mapping[str, str]) -> DbSettings:
@@ -102,6 +114,42 @@ class DbSettings:
         )
 
 
+def as_date(value: object) -> date | None:
+    """A DATE/DATETIME column: None for NULL, empty and MySQL's zero dates (`0000-00-00`)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text or text.startswith("0000"):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def as_int(value: object) -> int | None:
+    """An integer column: None for NULL, empty or not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)  # type: ignore[call-overload,no-any-return]
+    except (TypeError, ValueError):
+        return None
+
+
+def as_str(value: object) -> str:
+    """A text column: "" for NULL, bytes decoded as UTF-8."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
 def _translate(sql: str, engine: str) -> str:
     """The one place placeholders are adapted: `%s` (PyMySQL) -> `?` (sqlite3)."""
     if engine == "sqlite":
@@ -120,6 +168,10 @@ class _Database:
     def close(self) -> None:
         raise NotImplementedError
 
+    def _error(self, desc: str) -> DatabaseError:
+        """Every failure of the database names it as the error's object and value."""
+        return DatabaseError(desc, obj="database", value=self.settings.name)
+
 
 class _MySQLDatabase(_Database):
     def __init__(self, settings: DbSettings, connect_timeout: float = 10.0) -> None:
@@ -137,12 +189,7 @@ class _MySQLDatabase(_Database):
         s = self.settings
         try:
             conn = pymysql.connect(
-                host=s.host,
-                port=s.port,
-                unix_socket=s.unix_socket,
-                user=s.user,
-                password=s.password,
-                database=s.name,
+                **s.driver_arguments(),
                 charset="utf8mb4",
                 autocommit=True,
                 connect_timeout=max(1, int(self._connect_timeout)),
@@ -153,12 +200,10 @@ class _MySQLDatabase(_Database):
                 cursor.execute("SET SESSION TRANSACTION READ ONLY")
         except pymysql.MySQLError as exc:
             log.timed(logger, f"db connect {s.describe()}", started, f"failed: {exc}")
-            raise DatabaseError(
+            raise self._error(
                 f"Cannot connect to BILLmanager's {s.describe()}: {exc}. Check DBHost, DBUser, "
                 "DBPassword and DBName in billmgr.conf (mgrctl paramlist) and that the server "
-                "runs.",
-                obj="database",
-                value=s.name,
+                "runs."
             ) from None
         log.timed(logger, f"db connect {s.describe()}", started, "ok")
         self._conn = conn
@@ -173,11 +218,9 @@ class _MySQLDatabase(_Database):
                 cursor.execute(_translate(sql, "mysql"), tuple(params) if params else None)
                 return list(cursor.fetchall())
         except pymysql.MySQLError as exc:
-            raise DatabaseError(
+            raise self._error(
                 f"Query on BILLmanager's {self.settings.describe()} failed: {exc}. Check that the "
-                "database is BILLmanager's and that its version is supported.",
-                obj="database",
-                value=self.settings.name,
+                "database is BILLmanager's and that its version is supported."
             ) from None
 
     def close(self) -> None:
@@ -201,11 +244,9 @@ class _SQLiteDatabase(_Database):
             try:
                 conn = sqlite3.connect(f"file:{self.settings.name}?mode=ro", uri=True, timeout=10)
             except sqlite3.Error as exc:
-                raise DatabaseError(
+                raise self._error(
                     f"Cannot open the stand-in's {self.settings.describe()}: {exc}. "
-                    "Check the stand-in's etc/standin.json.",
-                    obj="database",
-                    value=self.settings.name,
+                    "Check the stand-in's etc/standin.json."
                 ) from None
             conn.row_factory = sqlite3.Row
             self._conn = conn
@@ -219,10 +260,8 @@ class _SQLiteDatabase(_Database):
             cursor = conn.execute(_translate(sql, "sqlite"), tuple(params))
             return [dict(row) for row in cursor.fetchall()]
         except sqlite3.Error as exc:
-            raise DatabaseError(
-                f"Query on the stand-in's {self.settings.describe()} failed: {exc}.",
-                obj="database",
-                value=self.settings.name,
+            raise self._error(
+                f"Query on the stand-in's {self.settings.describe()} failed: {exc}."
             ) from None
 
     def close(self) -> None:

@@ -33,7 +33,8 @@ class BillingError(ModuleError):
 
 
 class MgrctlError(BillingError):
-    """A mgrctl call failed. `mgr_type`/`mgr_object`/`mgr_message` come from its <error>."""
+    """A mgrctl call failed: `func` is the function called (the error's object too);
+    `mgr_type`/`mgr_object`/`mgr_message` come from the <error> BILLmanager answered, if any."""
 
     error_type = "mgrctl_error"
 
@@ -41,19 +42,16 @@ class MgrctlError(BillingError):
         self,
         desc: str,
         *,
+        func: str,
         error_type: str | None = None,
-        obj: str = "",
         value: str = "",
-        func: str = "",
         mgr_type: str = "",
         mgr_object: str = "",
         mgr_message: str = "",
     ) -> None:
-        super().__init__(desc, error_type=error_type, obj=obj, value=value)
+        super().__init__(desc, error_type=error_type, obj=func, value=value)
         self.func = func
-        self.mgr_type = mgr_type
-        self.mgr_object = mgr_object
-        self.mgr_message = mgr_message
+        self.mgr_type, self.mgr_object, self.mgr_message = mgr_type, mgr_object, mgr_message
 
 
 class NotFoundError(BillingError):

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from pmenomssl.cli import files
-from pmenomssl.ssl.csr import (
+from pmenomssl.ssl import (
     KEY_TYPES,
     CsrInfo,
     CsrPolicy,

@@ -14,15 +14,14 @@ from pmenomssl.ssl.certificate import (
     split_pem_chain,
 )
 from pmenomssl.ssl.csr import (
-    KEY_TYPES,
-    CsrInfo,
     CsrPolicy,
-    generate_key_and_csr,
+    curve_display_name,
     name_refusals,
     normalise_domain,
-    parse_csr,
     validate_csr,
 )
+from pmenomssl.ssl.csr_generation import KEY_TYPES, generate_key_and_csr
+from pmenomssl.ssl.csr_parsing import CsrInfo, parse_csr
 from pmenomssl.ssl.errors import ERROR_TYPES, CertificateError, CsrError, PrivateKeyError
 
 __all__ = [
@@ -36,6 +35,7 @@ __all__ = [
     "PrivateKeyError",
     "bundle",
     "csr_matches_certificate",
+    "curve_display_name",
     "generate_key_and_csr",
     "key_matches_certificate",
     "name_refusals",

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.x509.oid import NameOID
 
 from pmenomssl.ssl import _pem
-from pmenomssl.ssl.csr import parse_csr
+from pmenomssl.ssl.csr_parsing import parse_csr
 from pmenomssl.ssl.errors import CertificateError, PrivateKeyError
 
 CERTIFICATE_LABELS = ("CERTIFICATE", "X509 CERTIFICATE")

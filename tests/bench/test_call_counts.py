@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bench import measure
+from bench.world import World
 from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.enom import EnomSandbox
 
@@ -18,13 +19,13 @@ QUICK_CHANGED = 6
 
 
 @pytest.fixture
-def world(standin: StandIn) -> Iterator[measure.World]:
+def world(standin: StandIn) -> Iterator[World]:
     with EnomSandbox(uid="bench", balance=Decimal("100000.00")) as sandbox:
-        yield measure.World.create(standin, sandbox)
+        yield World.create(standin, sandbox)
 
 
 def test_open_sync_item_and_getbalance_stay_within_their_call_budgets(
-    world: measure.World,
+    world: World,
 ) -> None:
     eco = measure.economy(world)
     # open of a DV certificate: at most 6 ENOM calls without the product cache, 5 with it (the
@@ -46,7 +47,7 @@ def test_open_sync_item_and_getbalance_stay_within_their_call_budgets(
 
 
 def test_bulk_sync_lists_pages_and_details_only_changed_certificates(
-    world: measure.World,
+    world: World,
 ) -> None:
     result = measure.bulk(world, QUICK_CERTIFICATES, QUICK_CHANGED)
     # Written down, not computed: the account holds the 500 seeded certificates and nothing

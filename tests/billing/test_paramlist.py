@@ -9,8 +9,8 @@ import pytest
 from lxml import etree
 
 from pmenomssl.billing import BillingGateway, DatabaseError
+from pmenomssl.billing.connection import parse_paramlist
 from pmenomssl.billing.db import DbSettings
-from pmenomssl.billing.gateway import parse_paramlist
 from pmenomssl.sandbox.billmanager import StandIn, StoreConfig
 from pmenomssl.sandbox.billmanager import store as standin_store
 

@@ -53,7 +53,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pmenomssl.billing.gateway import PROBLEM_CLEAR_FUNC
+from pmenomssl.billing.choices import PROBLEM_CLEAR_FUNC
 from pmenomssl.sandbox.billmanager.store import Store, StoreConfig
 
 JOURNAL = Path("var") / "mgrctl.journal"
@@ -466,7 +466,7 @@ FUNCTIONS: dict[str, Handler] = {
     "task.edit": _task_edit,
     "processing.import.service": _import_service,
     "problems.register": _problem_register,
-    # The module's clearing call (pmenomssl.billing.gateway.PROBLEM_CLEAR_FUNC, UNCONFIRMED).
+    # The module's clearing call (pmenomssl.billing.choices.PROBLEM_CLEAR_FUNC, UNCONFIRMED).
     PROBLEM_CLEAR_FUNC: _problem_resolve,
     **{f"service.post{op}": _post(op) for op in POST_STATUS},
 }
