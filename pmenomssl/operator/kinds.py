@@ -31,8 +31,6 @@ class ModuleKind:
     #: What the wrapper runs with `python -I -m` (its `main` answers both the protocol and the
     #: operator subcommands).
     entry_module: str
-    #: The module's label in messages (`ENOM SSL`, `BILLmanager reseller`).
-    title: str
     #: Packages (or module-name prefixes ending in `_`) only this kind runs: the error types they
     #: raise are not the other kinds' (a module XML lists a msgerror for every error type its
     #: kind's code can raise).
@@ -69,18 +67,20 @@ def _entry_points() -> dict[str, str]:
 
 def handler_room(handler: str, module: str) -> ModuleType:
     """`<handler package>.operator.<module>` of the handler registered as `handler` (KeyError
-    for a name no handler is registered under)."""
-    target = _entry_points()[handler]
-    package = target.partition(":")[0].strip()
-    return importlib.import_module(f"{package}.operator.{module}")
+    for a name no handler is registered under, or a handler without that module)."""
+    package = _entry_points()[handler].partition(":")[0].strip()
+    name = f"{package}.operator.{module}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):  # the room itself is missing
+            raise KeyError(handler) from None
+        raise
 
 
 def by_handler(handler: str) -> ModuleKind:
     """The kind of `handler` (KeyError for a handler this package does not install)."""
-    try:
-        kind = getattr(handler_room(handler, "kind"), "KIND", None)
-    except ModuleNotFoundError:  # a handler without an operator room
-        raise KeyError(handler) from None
+    kind = getattr(handler_room(handler, "kind"), "KIND", None)
     if not isinstance(kind, ModuleKind):
         raise KeyError(handler)
     return kind

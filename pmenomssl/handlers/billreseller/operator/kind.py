@@ -7,7 +7,6 @@ from pmenomssl.operator.kinds import ModuleKind
 KIND = ModuleKind(
     handler="pmbillreseller",
     entry_module="pmenomssl.cli.billreseller",
-    title="BILLmanager reseller",
     own_packages=(
         "pmenomssl.upstream",
         "pmenomssl.handlers.billreseller",
