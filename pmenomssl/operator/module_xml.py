@@ -32,7 +32,13 @@ import pmenomssl
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.base import Handler, ParamSpec
 from pmenomssl.operator.files import GENERATED_MARKER
-from pmenomssl.operator.kinds import DEFAULT_HANDLER, ModuleKind, by_handler, foreign_packages
+from pmenomssl.operator.kinds import (
+    DEFAULT_HANDLER,
+    ModuleKind,
+    by_handler,
+    foreign_packages,
+    handler_room,
+)
 from pmenomssl.operator.messages import LANGS, PRICE, PanelTexts, TemplateName, Text, text
 
 PLUGIN_GROUP = "processing_module"
@@ -110,8 +116,6 @@ def error_types_for(kind: ModuleKind) -> set[str]:
 
 def panel_texts(kind: ModuleKind) -> PanelTexts:
     """The texts of `kind`'s handler (`<handler package>.operator.messages`)."""
-    from pmenomssl.operator.kinds import handler_room
-
     texts = getattr(handler_room(kind.handler, "messages"), "TEXTS", None)
     if not isinstance(texts, PanelTexts):
         raise TypeError(f"The handler {kind.handler} declares no PanelTexts (TEXTS).")
