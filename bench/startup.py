@@ -142,7 +142,7 @@ def make_installed_venv(directory: Path) -> Path:
     its bin directory. Of the dependencies only `publicsuffixlist` is laid beside it (copied
     from this environment: `approver` reads its list file); features and approver use no
     other."""
-    from pmenomssl.operator.install import build_wheel
+    from pmenomssl.operator.wheel import build_wheel
 
     venv = directory / "venv"
     subprocess.run(

@@ -395,7 +395,8 @@ def run_install(
     replace_stock: bool = False,
 ) -> int:
     """`<executable> install` of the kind `handler`; print `done` when it worked."""
-    from pmenomssl.operator.install import InstallError, InstallOptions, install
+    from pmenomssl.operator.install import install
+    from pmenomssl.operator.layout import InstallError, InstallOptions
 
     options = InstallOptions(
         root=args.root,
@@ -418,7 +419,8 @@ def run_install(
 
 def run_uninstall(args: argparse.Namespace, *, executable: str, handler: str | None) -> int:
     """`<executable> uninstall` (only an installation of the kind `handler`, if given)."""
-    from pmenomssl.operator.install import InstallError, uninstall
+    from pmenomssl.operator.install import uninstall
+    from pmenomssl.operator.layout import InstallError
 
     try:
         uninstall(args.root, args.name, restart=not args.no_restart, say=_say, handler=handler)

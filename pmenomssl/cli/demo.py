@@ -1,5 +1,6 @@
 """`pmenomssl demo`: the whole certificate lifecycle on embedded defaults (see
-pmenomssl.operator.demo), in a temporary directory, with no network and no MySQL."""
+pmenomssl.handlers.enomssl.operator.demo), in a temporary directory, with no network and no
+MySQL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 from pmenomssl.cli.common import paragraph
-from pmenomssl.operator.demo import DEFAULT_DOMAIN, DEFAULT_LOG_COPY
+from pmenomssl.handlers.enomssl.operator.demo import DEFAULT_DOMAIN, DEFAULT_LOG_COPY
 
 EXAMPLES = f"""\
 examples:
@@ -57,7 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmenomssl demo`; return the exit status."""
-    from pmenomssl.operator.demo import Demo
+    from pmenomssl.handlers.enomssl.operator.demo import Demo
 
     domain = str(args.domain).strip().lower().rstrip(".")
     if not domain or "." not in domain or domain.startswith("*"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pmenomssl.cli.common import add_install_options, add_location_options, run_install
-from pmenomssl.operator.kinds import ENOM
+from pmenomssl.handlers.enomssl.operator.kind import KIND as ENOM
 
 EXAMPLES = """\
 examples:

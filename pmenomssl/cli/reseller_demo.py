@@ -1,5 +1,6 @@
 """`pmbillreseller demo`: the whole life of a resold VDS on embedded defaults (see
-pmenomssl.operator.reseller_demo), in a temporary directory, with no network and no MySQL."""
+pmenomssl.handlers.billreseller.operator.demo), in a temporary directory, with no network and
+no MySQL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 from pmenomssl.cli.common import paragraph
-from pmenomssl.operator.reseller_demo import DEFAULT_DOMAIN
+from pmenomssl.handlers.billreseller.operator.demo import DEFAULT_DOMAIN
 
 EXAMPLES = """\
 examples:
@@ -63,7 +64,7 @@ def add_parser(
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmbillreseller demo`; return the exit status."""
-    from pmenomssl.operator.reseller_demo import ResellerDemo
+    from pmenomssl.handlers.billreseller.operator.demo import ResellerDemo
 
     domain = str(args.domain).strip().lower().rstrip(".")
     if not domain or "." not in domain or domain.startswith("*"):

@@ -12,7 +12,7 @@ from pmenomssl.cli.common import (
     run_install,
     run_uninstall,
 )
-from pmenomssl.operator.kinds import BILLRESELLER
+from pmenomssl.handlers.billreseller.operator.kind import KIND as BILLRESELLER
 
 INSTALL_EXAMPLES = """\
 examples:

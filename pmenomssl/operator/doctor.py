@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from pmenomssl.operator import module_xml
-from pmenomssl.operator.install import Layout, is_our_wrapper
-from pmenomssl.operator.kinds import ENOM
+from pmenomssl.operator.files import is_our_wrapper
+from pmenomssl.operator.kinds import DEFAULT_HANDLER, by_handler
+from pmenomssl.operator.layout import Layout
 
 if TYPE_CHECKING:
     from pmenomssl.billing import BillingGateway
@@ -177,7 +178,7 @@ class Doctor:
             )
         if sorted(parsed.password_fields) != sorted(crypted):
             problems.append(f"password fields {list(parsed.password_fields)} != crypted {crypted}")
-        error_types = module_xml.error_types_for(ENOM)
+        error_types = module_xml.error_types_for(by_handler(DEFAULT_HANDLER))
         for lang in ("ru", "en"):
             missing_t = sorted(set(templates) - parsed.template_names.get(lang, frozenset()))
             if missing_t:

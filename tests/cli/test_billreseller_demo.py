@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from pmenomssl.operator import reseller_demo as demo_module
+from pmenomssl.handlers.billreseller.operator import demo as demo_module
 from tests.cli.conftest import squash
 
 EXECUTABLE = Path(sys.executable).with_name("pmbillreseller")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pmenomssl.operator import demo as demo_module
+from pmenomssl.handlers.enomssl.operator import demo as demo_module
 from tests.cli.conftest import run_cli, squash
 from tests.helpers import read_lines_until
 

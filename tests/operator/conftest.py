@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pmenomssl import billing
-from pmenomssl.operator.install import Layout
+from pmenomssl.operator.layout import Layout
 from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.enom.server import EnomSandbox
 from tests.helpers import REPO

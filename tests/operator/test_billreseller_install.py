@@ -17,7 +17,8 @@ import pytest
 from lxml import etree
 
 from pmenomssl import billing
-from pmenomssl.operator import install as inst
+from pmenomssl.operator import files
+from pmenomssl.operator.layout import Layout
 from pmenomssl.operator.module_xml import parse
 from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.upstream import UpstreamSandbox
@@ -56,8 +57,8 @@ def manifest(root: Path, name: str) -> dict[str, object]:
 @dataclass
 class Both:
     standin: StandIn
-    enom: inst.Layout
-    reseller: inst.Layout
+    enom: Layout
+    reseller: Layout
     output: str
 
 
@@ -73,8 +74,8 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
         assert result.returncode == 0, result.stdout + result.stderr
         yield Both(
             standin,
-            inst.Layout(standin.root, "pmenomssl"),
-            inst.Layout(standin.root, "pmbillreseller"),
+            Layout(standin.root, "pmenomssl"),
+            Layout(standin.root, "pmbillreseller"),
             result.stdout,
         )
     finally:
@@ -110,7 +111,7 @@ def test_install_lays_out_its_own_wrapper_xml_and_venv(both: Both) -> None:
 
 def test_the_enom_installation_is_untouched(both: Both) -> None:
     enom = both.enom
-    assert inst.wrapper_handler(enom.wrapper.read_bytes()) == "pmenomssl"
+    assert files.wrapper_handler(enom.wrapper.read_bytes()) == "pmenomssl"
     assert parse(enom.xml.read_bytes(), "pmenomssl").plugin == "pmenomssl"
     assert enom.venv != both.reseller.venv and enom.venv_python.exists()
     features = run_enom_wrapper(enom.wrapper, "--command", "features")
@@ -191,7 +192,7 @@ def test_never_over_another_kind_or_a_stock_name(both: Both) -> None:
     assert "pmbillreseller uninstall" in enom_uninstall.stderr
     assert both.reseller.wrapper.exists()
     assert {p: p.read_bytes() for p in before} == before
-    assert inst.wrapper_handler(both.reseller.wrapper.read_bytes()) == "pmbillreseller"
+    assert files.wrapper_handler(both.reseller.wrapper.read_bytes()) == "pmbillreseller"
     no_option = reseller_cli(*reseller_install_args(root, "--replace-stock"))
     assert no_option.returncode == 2 and "--replace-stock" in no_option.stderr
 
@@ -220,7 +221,7 @@ def test_a_foreign_program_or_xml_under_the_name_is_left_alone(tmp_path: Path) -
 
 def test_uninstall_removes_only_the_reseller(bare_standin: StandIn) -> None:
     root = bare_standin.root
-    layout = inst.Layout(root, "pmbillreseller")
+    layout = Layout(root, "pmbillreseller")
     enom_xml = root / "etc" / "xml" / "billmgr_mod_pmenomssl.xml"
     enom_xml.parent.mkdir(parents=True, exist_ok=True)
     enom_xml.write_bytes(b"<mgrdata/>")  # stands for any other module's files

@@ -15,8 +15,12 @@ import pmenomssl.handlers.billreseller.errors as reseller_errors
 import pmenomssl.upstream.errors as upstream_errors
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.billreseller import BillResellerHandler
-from pmenomssl.operator import install, messages, messages_billreseller, module_xml
-from pmenomssl.operator.kinds import BILLRESELLER, ENOM
+from pmenomssl.handlers.billreseller.operator import messages as messages_billreseller
+from pmenomssl.handlers.billreseller.operator.kind import KIND as BILLRESELLER
+from pmenomssl.handlers.enomssl.operator import messages
+from pmenomssl.handlers.enomssl.operator.kind import KIND as ENOM
+from pmenomssl.operator import files, module_xml
+from pmenomssl.operator.layout import Layout
 from pmenomssl.protocol.features import features_document
 from tests.operator import error_scan
 
@@ -128,26 +132,26 @@ def test_the_generated_xml_is_the_one_install_writes(tmp_path: Path) -> None:
     assert doc.find("plugin[@name='pmbillreseller2']") is not None
     assert doc.find("metadata[@name='processing.edit.pmbillreseller2']") is not None
     assert b'"processing.edit.pmbillreseller"' not in etree.tostring(doc)
-    assert install.Layout(tmp_path, NAME).xml == tmp_path / "etc/xml/billmgr_mod_pmbillreseller.xml"
+    assert Layout(tmp_path, NAME).xml == tmp_path / "etc/xml/billmgr_mod_pmbillreseller.xml"
 
 
 @pytest.mark.parametrize("kind", [ENOM, BILLRESELLER])
 def test_wrappers_per_kind(tmp_path: Path, kind: object) -> None:
     assert kind in (ENOM, BILLRESELLER)
-    layout = install.Layout(tmp_path, "pmx")
-    script = install.wrapper_script(layout, kind)  # type: ignore[arg-type]
+    layout = Layout(tmp_path, "pmx")
+    script = files.wrapper_script(layout, kind)  # type: ignore[arg-type]
     handler = "pmenomssl" if kind is ENOM else "pmbillreseller"
     target = "pmenomssl" if kind is ENOM else "pmenomssl.cli.billreseller"
-    assert install.wrapper_handler(script) == handler
+    assert files.wrapper_handler(script) == handler
     assert script.decode().rstrip().endswith(f'-I -m {target} "$@"')
     assert f"#   {handler} install --root" in script.decode()
 
 
 def test_the_enom_wrapper_and_xml_are_unchanged(tmp_path: Path) -> None:
     """The generalisation keeps ENOM's files byte for byte (reinstalls stay "unchanged")."""
-    layout = install.Layout(tmp_path, "pmenomssl")
-    assert install.wrapper_script(layout) == install.wrapper_script(layout, ENOM)
-    text = install.wrapper_script(layout).decode()
+    layout = Layout(tmp_path, "pmenomssl")
+    assert files.wrapper_script(layout) == files.wrapper_script(layout, ENOM)
+    text = files.wrapper_script(layout).decode()
     assert "# Runs pmenomssl from its own venv" in text
     assert "PMENOMSSL_HANDLER=pmenomssl\n" in text and '-I -m pmenomssl "$@"' in text
     (tmp_path / "var").mkdir()

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from pmenomssl.operator import files as install_files
 from pmenomssl.operator import install as inst
+from pmenomssl.operator import plan, venv
+from pmenomssl.operator.layout import InstallError, InstallOptions, Layout, check_name
 from pmenomssl.operator.module_xml import parse
 from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.enom.server import EnomSandbox
@@ -121,7 +124,7 @@ def test_installed_wrapper_runs_a_full_open(installed: Installed, sandbox: EnomS
 
 def test_reinstall_is_idempotent_and_backs_up_a_changed_file(bare_standin: StandIn) -> None:
     root = bare_standin.root
-    layout = inst.Layout(root, "pmenomssl")
+    layout = Layout(root, "pmenomssl")
     first = run_cli(*install_args(root, "--no-restart"))
     assert first.returncode == 0, first.stderr
     assert bare_standin.journal("-R") == []  # --no-restart
@@ -191,7 +194,7 @@ def test_stock_module_is_kept_unless_replace_stock(bare_standin: StandIn) -> Non
 
     replaced = run_cli(*install_args(root, "--replace-stock", "--no-restart"))
     assert replaced.returncode == 0, replaced.stderr
-    assert inst.is_our_wrapper(stock.read_bytes())
+    assert install_files.is_our_wrapper(stock.read_bytes())
     files = entries(root)
     for path, original in ((stock, STOCK_BINARY), (stock_xml, STOCK_XML)):
         entry = files[str(path)]
@@ -211,17 +214,17 @@ def test_reinstall_after_a_panel_update_restored_the_stock_module(tmp_path: Path
     """Unit level (no venv): a stock file where ours was becomes the file to restore."""
     root = tmp_path / "mgr5"
     (root / "processing").mkdir(parents=True)
-    layout = inst.Layout(root, "pmenomssl")
+    layout = Layout(root, "pmenomssl")
     manifest_data: dict[str, object] = {"files": []}
     lines: list[str] = []
-    ours = inst.wrapper_script(layout)
-    inst._place(layout.wrapper, ours, 0o755, manifest_data, "t1", lines.append, "wrapper",
-                inst.is_our_wrapper)  # fmt: skip
+    ours = install_files.wrapper_script(layout)
+    install_files.place(layout.wrapper, ours, 0o755, manifest_data, "t1", lines.append, "wrapper",
+                install_files.is_our_wrapper)  # fmt: skip
     layout.wrapper.write_bytes(STOCK_BINARY)  # the panel update
-    with pytest.raises(inst.InstallError, match="--replace-stock"):
-        inst._refuse_foreign(layout, manifest_data, replace_stock=False)
-    inst._place(layout.wrapper, ours, 0o755, manifest_data, "t2", lines.append, "wrapper",
-                inst.is_our_wrapper)  # fmt: skip
+    with pytest.raises(InstallError, match="--replace-stock"):
+        plan.refuse_foreign(layout, manifest_data, replace_stock=False)
+    install_files.place(layout.wrapper, ours, 0o755, manifest_data, "t2", lines.append, "wrapper",
+                install_files.is_our_wrapper)  # fmt: skip
     files = manifest_data["files"]
     assert isinstance(files, list) and files[0]["action"] == "replaced"
     assert Path(files[0]["backup"]).read_bytes() == STOCK_BINARY
@@ -277,20 +280,20 @@ def test_the_advice_names_the_distribution_package(
     release = tmp_path / "os-release"
     release.write_text(os_release, encoding="utf-8")
     old = fake_python(tmp_path, "3.6.8")
-    with pytest.raises(inst.InstallError) as caught:
+    with pytest.raises(InstallError) as caught:
         inst.install(
-            inst.InstallOptions(root=tmp_path, python=str(old), os_release=release),
+            InstallOptions(root=tmp_path, python=str(old), os_release=release),
             say=lambda _: None,
         )
     assert expected in str(caught.value) and "3.6.8" in str(caught.value)
 
 
 def test_a_new_enough_python_passes_the_check(tmp_path: Path) -> None:
-    assert inst.check_python(DEV_PYTHON, tmp_path / "none") >= (3, 9, 0)
-    assert inst.check_python(str(fake_python(tmp_path, "3.9.0")), tmp_path / "none") == (3, 9, 0)
+    assert venv.check_python(DEV_PYTHON, tmp_path / "none") >= (3, 9, 0)
+    assert venv.check_python(str(fake_python(tmp_path, "3.9.0")), tmp_path / "none") == (3, 9, 0)
 
 
 def test_bad_names_are_refused(tmp_path: Path) -> None:
     for name in ("../pm", "pm x", "", "pm;rm"):
-        with pytest.raises(inst.InstallError):
-            inst.check_name(name)
+        with pytest.raises(InstallError):
+            check_name(name)

@@ -13,8 +13,9 @@ from lxml import etree
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import EnomSslHandler, products
-from pmenomssl.operator import messages, module_xml
-from pmenomssl.operator.kinds import ENOM
+from pmenomssl.handlers.enomssl.operator import messages
+from pmenomssl.handlers.enomssl.operator.kind import KIND as ENOM
+from pmenomssl.operator import module_xml
 from pmenomssl.protocol.features import features_document
 from tests.operator import error_scan
 
@@ -136,7 +137,8 @@ def test_every_error_type_has_a_message_in_both_languages(root: Path) -> None:
     assert not {t for t in types if t.startswith("upstream_")}
     assert module_xml.error_types_for(ENOM) >= types
     missing = sorted(t for t in types if set(messages.ERRORS.get(t, {})) < set(LANGS))
-    assert missing == [], f"add ru and en texts to pmenomssl/operator/messages.py ERRORS: {missing}"
+    where = "pmenomssl/handlers/enomssl/operator/messages.py OVERRIDES"
+    assert missing == [], f"add ru and en texts to {where}: {missing}"
     doc = generated(root)
     for lang in LANGS:
         texts = msgs(doc, lang, "msgerror")

@@ -1,9 +1,8 @@
-"""The texts of `pmbillreseller`'s module description XML, in Russian and English.
+"""The BILLmanager reseller module's texts of its description XML, in Russian and English
+(`TEXTS`).
 
-`module_xml` builds `billmgr_mod_pmbillreseller.xml` from these tables (kind BILLRESELLER).
-Error texts: `OWN_ERRORS` are the types only this module raises (the upstream client's and the
-reseller handler's); they also join `messages.ERRORS`, the one table of every error type of the
-package. `OVERRIDES` replace the ENOM-worded texts of types both modules share.
+`pmenomssl.operator.module_xml` builds `billmgr_mod_<name>.xml` from these tables, the shared
+ones of `pmenomssl.operator.messages` and the reseller handler's declarations.
 """
 
 # Russian texts: the Cyrillic letters ruff finds ambiguous are meant.
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-Text = Mapping[str, str]
+from pmenomssl.operator.messages import COMMON_ERRORS, COMMON_FIELD_LABELS, PanelTexts, Text
 
 DESC_SHORT: Text = {"ru": "Реселлинг BILLmanager", "en": "BILLmanager reseller"}
 DESC_FULL: Text = {
@@ -32,7 +31,7 @@ FIELD_LABELS: Mapping[str, Text] = {
     "url": {"ru": "URL вышестоящего BILLmanager", "en": "Upstream BILLmanager URL"},
     "username": {"ru": "Логин", "en": "Username"},
     "password": {"ru": "Пароль", "en": "Password"},
-    "sourceip": {"ru": "IP-адрес доступа", "en": "Source IP address"},
+    **COMMON_FIELD_LABELS,
 }
 FIELD_HINTS: Mapping[str, Text] = {
     "url": {
@@ -83,9 +82,10 @@ FIELD_HINTS: Mapping[str, Text] = {
 }
 FIELD_PLACEHOLDERS: Mapping[str, str] = {"url": "https://my.example.com/billmgr"}
 
-#: Error types only this module raises (pmenomssl.upstream.errors and
-#: pmenomssl.handlers.billreseller.errors).
-OWN_ERRORS: Mapping[str, Text] = {
+#: This module's wording of its own error types (pmenomssl.upstream.errors and
+#: pmenomssl.handlers.billreseller.errors), and of the types every module raises whose text
+#: names the module (the rest come from COMMON_ERRORS).
+OVERRIDES: Mapping[str, Text] = {
     "upstream_error": {
         "ru": (
             "Вышестоящий BILLmanager отклонил запрос. Его тип ошибки и текст есть в журнале "
@@ -254,10 +254,6 @@ OWN_ERRORS: Mapping[str, Text] = {
             "service with the upstream provider."
         ),
     },
-}
-
-#: Texts of types both modules raise whose `messages.ERRORS` text names ENOM.
-OVERRIDES: Mapping[str, Text] = {
     "module_error": {
         "ru": "Ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля.",
         "en": "The BILLmanager reseller module failed. The details are in the module's log.",
@@ -296,14 +292,19 @@ OVERRIDES: Mapping[str, Text] = {
     },
 }
 
+ERRORS: Mapping[str, Text] = {**COMMON_ERRORS, **OVERRIDES}
+
 FALLBACK_ERROR: Text = {
     "ru": "Ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля.",
     "en": "The BILLmanager reseller module failed. The details are in the module's log.",
 }
 
-
-def error_text(error_type: str) -> Text:
-    """The msgerror texts of `error_type` in pmbillreseller's description."""
-    from pmenomssl.operator import messages
-
-    return OVERRIDES.get(error_type) or messages.ERRORS.get(error_type) or FALLBACK_ERROR
+TEXTS = PanelTexts(
+    desc_short=DESC_SHORT,
+    desc_full=DESC_FULL,
+    field_labels=FIELD_LABELS,
+    field_hints=FIELD_HINTS,
+    field_placeholders=FIELD_PLACEHOLDERS,
+    errors=ERRORS,
+    fallback_error=FALLBACK_ERROR,
+)

@@ -1,10 +1,8 @@
 """`pmbillreseller demo`: the whole life of a resold VDS on embedded defaults, with no network.
 
-The reseller's counterpart of `pmenomssl demo` (pmenomssl.operator.demo, whose narration, module
-runs and failure report it reuses): in a temporary directory, an upstream-BILLmanager sandbox
-in this process on 127.0.0.1, the BILLmanager stand-in with an SQLite database, and the REAL
-module started as a subprocess for every command, as BILLmanager starts it
-(`pmbillreseller --command NAME …`, cwd `$ROOT`).
+In the frame of `pmenomssl.operator.demo` (a temporary directory, the BILLmanager stand-in with
+an SQLite database, the REAL module run as BILLmanager runs it: `pmbillreseller --command NAME
+…`, cwd `$ROOT`), with an upstream-BILLmanager sandbox in this process on 127.0.0.1.
 
 Set-up: a processing module `pmbillreseller` with the sandbox's URL, username and password (the
 password crypted, as BILLmanager stores it), a local vds tariff whose internal name is the
@@ -21,15 +19,14 @@ from __future__ import annotations
 
 import collections
 import shutil
-import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, ClassVar
 
 from lxml import etree
 
-from pmenomssl.operator.demo import Demo, DemoFailed, _count_lines
+from pmenomssl.operator.demo import DemoFailed, LifecycleDemo, count_lines
 
 if TYPE_CHECKING:
     from pmenomssl.sandbox.upstream import UpstreamSandbox
@@ -55,26 +52,16 @@ STEPS = 11
 LOCAL_STATUS = {1: "ordered", 2: "active", 3: "suspended", 4: "closed", 5: "processing"}
 
 
-class ResellerDemo(Demo):
+class ResellerDemo(LifecycleDemo):
     """One run of `pmbillreseller demo`; `run()` returns the exit status."""
 
-    module_name = MODULE_NAME
-    python_module = "pmenomssl.cli.billreseller"
-    total_steps = STEPS
+    module_name: ClassVar[str] = MODULE_NAME
+    python_module: ClassVar[str] = "pmenomssl.cli.billreseller"
+    total_steps: ClassVar[int] = STEPS
+    default_domain: ClassVar[str] = DEFAULT_DOMAIN
 
-    def __init__(
-        self,
-        out: TextIO,
-        *,
-        domain: str = DEFAULT_DOMAIN,
-        log_copy: Path | None = None,
-        keep: bool = False,
-        workdir: Path | None = None,
-    ) -> None:
-        super().__init__(
-            out, domain=domain, log_copy=log_copy or Path(), keep=keep, workdir=workdir
-        )
-        self.copy_log = log_copy is not None
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.upstream: UpstreamSandbox | None = None
         self.addon_item_id = 0
         self._calls: collections.Counter[str] = collections.Counter()
@@ -112,8 +99,7 @@ class ResellerDemo(Demo):
         return STATUS_NAMES.get(self.up.service(service_id).status, "?")
 
     def local(self) -> str:
-        assert self.standin is not None
-        row = self.standin.item_row(self.item_id)
+        row = self.billmanager.item_row(self.item_id)
         status = int(row["status"] or 0)
         expires = f"expires {row['expiredate']}" if row["expiredate"] else "no expiry yet"
         return f"local status {status} ({LOCAL_STATUS.get(status, '?')}), {expires}"
@@ -128,61 +114,39 @@ class ResellerDemo(Demo):
     # --- set-up ------------------------------------------------------------------------------
 
     def setup(self) -> None:
-        from pmenomssl import billing
-        from pmenomssl.sandbox.billmanager.standin import StandIn
         from pmenomssl.sandbox.upstream import UpstreamSandbox
 
-        self._prepare_directory()
-        billing.clear_caches()
-        self.standin = StandIn.create(
-            self.directory / "mgr5", db="sqlite", debug_level=9, module_name=MODULE_NAME
+        standin = self.create_standin()
+        self.upstream = self.start_sandbox(
+            UpstreamSandbox(SANDBOX_BALANCE, SANDBOX_CURRENCY, activate_after=ACTIVATE_AFTER)
         )
-        self.upstream = UpstreamSandbox(
-            SANDBOX_BALANCE, SANDBOX_CURRENCY, activate_after=ACTIVATE_AFTER
-        ).start()
-        self.module_id = self.standin.add_module(
+        self.module_id = standin.add_module(
             MODULE_NAME,
             params={"url": self.up.url, "username": self.up.username},
             crypted_params={"password": self.up.password},
             title=DEMO_MODULE_TITLE,
         )
-        pricelist = self.standin.add_pricelist(UPSTREAM_TARIFF, ITEMTYPE, module_id=self.module_id)
-        self.say(
-            "pmbillreseller demo: the whole life of a VDS resold from an upstream BILLmanager,"
+        pricelist = standin.add_pricelist(UPSTREAM_TARIFF, ITEMTYPE, module_id=self.module_id)
+        self.introduce(
+            "pmbillreseller demo: the whole life of a VDS resold from an upstream BILLmanager,",
+            (
+                "upstream",
+                f"sandbox at {self.up.url}",
+                f"account {self.up.username!r}, balance {self.money(SANDBOX_BALANCE)}, services "
+                f"active after {ACTIVATE_AFTER} list reads",
+            ),
+            [
+                f"processing module {self.module_id} {DEMO_MODULE_TITLE!r} ({MODULE_NAME})",
+                "with the sandbox's URL, username and password (stored crypted)",
+                f"vds tariff {pricelist}: internal name {UPSTREAM_TARIFF} (upstream VDS-1), "
+                f"addon {UPSTREAM_ADDON} (RAM, GB)",
+            ],
         )
-        self.say("run by the real module exactly as BILLmanager runs it. No network, no MySQL.")
-        self.say()
-        self.say(f"  work directory   {self.directory}")
-        self.say(f"  upstream         sandbox at {self.up.url}")
-        self.say(
-            f"                   account {self.up.username!r}, balance "
-            f"{self.money(SANDBOX_BALANCE)}, services active after {ACTIVATE_AFTER} list reads"
-        )
-        self.say(f"  BILLmanager      stand-in at {self.root} (SQLite, a working mgrctl)")
-        self.say(
-            f"                   processing module {self.module_id} {DEMO_MODULE_TITLE!r} "
-            f"({MODULE_NAME})"
-        )
-        self.say(
-            "                   with the sandbox's URL, username and password (stored crypted)"
-        )
-        self.say(
-            f"                   vds tariff {pricelist}: internal name {UPSTREAM_TARIFF} (upstream "
-            f"VDS-1), addon {UPSTREAM_ADDON} (RAM, GB)"
-        )
-
-    def teardown(self) -> None:
-        if self.upstream is not None:
-            self.upstream.stop()
-            self.upstream = None
-        super().teardown()
 
     # --- steps -------------------------------------------------------------------------------
 
     def features(self) -> None:
-        self.step("Module features: what BILLmanager learns when it loads the module")
-        doc = self.module("--command", "features").document()
-        features = [f.get("name", "") for f in doc.iterfind("features/feature")]
+        doc, features = self.features_step()
         itemtypes = [t.get("name", "") for t in doc.iterfind("itemtypes/itemtype")]
         if "open" not in features:
             raise DemoFailed("features lacks the open feature", etree.tostring(doc).decode())
@@ -190,50 +154,31 @@ class ResellerDemo(Demo):
         self.info(f"{kinds}{len(features)} features: {', '.join(features)}")
 
     def check_connection(self) -> None:
-        self.step("Connection check: the Test button of the module's settings form")
-        form = etree.Element("doc")
-        node = etree.SubElement(form, "processingmodule")
-        etree.SubElement(node, "url").text = self.up.url
-        etree.SubElement(node, "username").text = self.up.username
-        etree.SubElement(node, "password").text = self.up.password
-        stdin = etree.tostring(form, xml_declaration=True, encoding="UTF-8")
         self.mark()
-        self.module(
-            "--command",
-            "check_connection",
-            stdin=stdin,
-            show="--command check_connection   < form (url, username, password)",
-        )
+        self.check_connection_with(self.up.url, self.up.username, self.up.password)
         self.info(
             f"OK: the upstream accepts {self.up.username!r}; upstream calls: {self.new_calls()}"
         )
 
     def balance(self) -> None:
-        assert self.standin is not None
-        self.step("Balance: BILLmanager's periodic getbalance")
         self.mark()
-        doc = self.module("--command", "getbalance", "--module", str(self.module_id)).document()
-        amount = doc.findtext("balance") or ""
-        saved = self.standin.balance(self.module_id)
-        if not amount or saved is None:
-            raise DemoFailed("getbalance printed or saved no balance", etree.tostring(doc).decode())
+        amount, currency, saved = self.get_balance()
         self.info(
-            f"upstream balance {amount} {doc.findtext('currency') or ''}, saved in BILLmanager "
+            f"upstream balance {amount} {currency}, saved in BILLmanager "
             f"(processing.savebalance: {saved['balance']} {saved['currency']}); upstream calls: "
             f"{self.new_calls()}"
         )
 
     def order_vds(self) -> None:
-        assert self.standin is not None
         self.step(f"Order: a client orders VDS-1 for {self.domain} with {ADDON_VALUE} GB RAM; open")
-        self.item_id = self.standin.add_item(
+        self.item_id = self.billmanager.add_item(
             self.module_id,
             UPSTREAM_TARIFF,
             params={"domain": self.domain, "ostempl": OSTEMPL, "recipe": ""},
             period=PERIOD_MONTHS,
             name=self.domain,
         )
-        self.addon_item_id = self.standin.add_addon(self.item_id, UPSTREAM_ADDON, ADDON_VALUE)
+        self.addon_item_id = self.billmanager.add_addon(self.item_id, UPSTREAM_ADDON, ADDON_VALUE)
         self.run_command("open")
         orders = self.up.orders[self._orders :]
         if len(orders) != 1 or self.upstream_id() != orders[0].service_id:
@@ -249,13 +194,12 @@ class ResellerDemo(Demo):
         )
 
     def sync_until_active(self) -> None:
-        assert self.standin is not None
         self.step(
             "sync_item until the upstream service is active (BILLmanager runs it periodically)"
         )
         for attempt in range(1, MAX_SYNCS + 1):
             self.run_command("sync_item")
-            status = int(self.standin.item_row(self.item_id)["status"] or 0)
+            status = int(self.billmanager.item_row(self.item_id)["status"] or 0)
             self.info(f"sync {attempt}: upstream says {self.upstream_status()!r}; {self.local()}")
             if status == 2:
                 return
@@ -273,11 +217,10 @@ class ResellerDemo(Demo):
         )
 
     def change_addon(self) -> None:
-        assert self.standin is not None
         self.step(
             f"Change: the client raises RAM from {ADDON_VALUE} to {ADDON_NEW_VALUE} GB, setparam"
         )
-        self.standin.set_addon_value(self.addon_item_id, ADDON_NEW_VALUE)
+        self.billmanager.set_addon_value(self.addon_item_id, ADDON_NEW_VALUE)
         balance = self.up.balance
         self.run_command("setparam")
         value = self.up.service(self.upstream_id()).addons().get(UPSTREAM_ADDON)
@@ -291,7 +234,6 @@ class ResellerDemo(Demo):
         )
 
     def suspend_resume(self, command: str, wanted_local: int, wanted_upstream: str) -> None:
-        assert self.standin is not None
         title = (
             "Suspend: BILLmanager stops the service"
             if command == "suspend"
@@ -299,7 +241,7 @@ class ResellerDemo(Demo):
         )
         self.step(title)
         self.run_command(command)
-        status = int(self.standin.item_row(self.item_id)["status"] or 0)
+        status = int(self.billmanager.item_row(self.item_id)["status"] or 0)
         if status != wanted_local or self.upstream_status() != wanted_upstream:
             raise DemoFailed(
                 f"after {command}: local status {status}, upstream {self.upstream_status()!r}"
@@ -310,10 +252,9 @@ class ResellerDemo(Demo):
         )
 
     def close(self) -> None:
-        assert self.standin is not None
         self.step("Close: the client cancels the service")
         self.run_command("close")
-        status = int(self.standin.item_row(self.item_id)["status"] or 0)
+        status = int(self.billmanager.item_row(self.item_id)["status"] or 0)
         if status != 4 or self.upstream_status() != "deleted":
             raise DemoFailed(
                 f"after close: local status {status}, upstream {self.upstream_status()!r}"
@@ -324,21 +265,20 @@ class ResellerDemo(Demo):
         )
 
     def keep_log(self) -> Path | None:
-        assert self.standin is not None
         self.step("The module's log")
-        source = self.standin.log_path(MODULE_NAME)
-        lines = _count_lines(source)
+        source = self.billmanager.log_path(MODULE_NAME)
+        lines = count_lines(source)
         if self.copy_log:
             try:
-                self.log_copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, self.log_copy)
-                self.log_copy.chmod(0o600)
+                self.log_target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, self.log_target)
+                self.log_target.chmod(0o600)
             except OSError as exc:
-                self.info(f"could not copy the log to {self.log_copy}: {exc.strerror or exc}")
+                self.info(f"could not copy the log to {self.log_target}: {exc.strerror or exc}")
                 self.keep = True
                 self.copy_log = False
         if self.copy_log:
-            where = str(self.log_copy)
+            where = str(self.log_target)
         elif self.keep:
             where = str(source)
         else:
@@ -347,46 +287,27 @@ class ResellerDemo(Demo):
             f"{lines} lines, one per upstream call and mgrctl call, tagged with the command and "
             f"the service: {where}"
         )
-        return self.log_copy if self.copy_log else source
+        return self.log_target if self.copy_log else source
 
     # --- the whole run -----------------------------------------------------------------------
 
-    def run(self) -> int:
-        self.started = time.monotonic()
-        try:
-            self.setup()
-            self.features()
-            self.check_connection()
-            self.balance()
-            self.order_vds()
-            self.sync_until_active()
-            self.prolong()
-            self.change_addon()
-            self.suspend_resume("suspend", 3, "stopped")
-            self.suspend_resume("resume", 2, "active")
-            self.close()
-            self.keep_log()
-            orders, prolongs = len(self.up.orders), len(self.up.prolongs)
-        except DemoFailed as failure:
-            return self._failed(failure.what, failure.detail)
-        except Exception as exc:  # a bug or a broken environment: still say which step
-            return self._failed(f"{type(exc).__name__}: {exc}", "")
-        finally:
-            self.teardown()
-        self.say()
-        self.say(
-            f"Demo finished in {time.monotonic() - self.started:.1f} s, {self.module_runs} module "
-            f"runs: {orders} upstream order, {prolongs} renewal, 1 addon change, closed."
+    def lifecycle(self) -> str:
+        self.features()
+        self.check_connection()
+        self.balance()
+        self.order_vds()
+        self.sync_until_active()
+        self.prolong()
+        self.change_addon()
+        self.suspend_resume("suspend", 3, "stopped")
+        self.suspend_resume("resume", 2, "active")
+        self.close()
+        self.keep_log()
+        orders, prolongs = len(self.up.orders), len(self.up.prolongs)
+        return (
+            f", {self.module_runs} module runs: {orders} upstream order, {prolongs} renewal, 1 "
+            "addon change, closed."
         )
-        if self.keep:
-            self.say(f"Kept for a look around: {self.directory}")
-        return 0
-
-    def _failed(self, what: str, detail: str) -> int:
-        if not self.copy_log:  # never write outside the work directory unless asked to
-            self.keep = True
-            self.log_copy = self.standin.log_path(MODULE_NAME) if self.standin else Path()
-        return super()._failed(what, detail)
 
 
 def steps() -> Sequence[str]:

@@ -1,0 +1,1 @@
+"""The reseller handler's operator room: its demo, panel texts and installation kind."""

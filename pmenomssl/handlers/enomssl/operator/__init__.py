@@ -1,0 +1,1 @@
+"""The ENOM SSL handler's operator room: its demo, panel texts and installation kind."""
