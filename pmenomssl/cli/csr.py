@@ -12,8 +12,10 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmenomssl.cli import files
+from pmenomssl.cli.common import new_parser
 from pmenomssl.ssl.csr import (
     KEY_TYPES,
     CsrInfo,
@@ -24,6 +26,10 @@ from pmenomssl.ssl.csr import (
     validate_csr,
 )
 from pmenomssl.ssl.errors import CsrError
+
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 STDIO = "-"
 EXAMPLES = """\
@@ -46,17 +52,19 @@ _GENERATE_ONLY = ("san", "org", "ou", "locality", "state", "country", "email", "
 _CHECK_ONLY = ("domain", "wildcard", "www", "max_names", "ascii_only")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `pmenomssl csr` on the top-level parser's subcommands."""
-    parser = subparsers.add_parser(
-        "csr",
+def add_parser(subparsers: Subparsers, name: str = "csr", room: Room | None = None) -> None:
+    """Register `pmenomssl csr` on the top-level parser's subcommands (it needs nothing of the
+    room: the defaults let a parser of its own be built, as tests/ssl does)."""
+    parser = new_parser(
+        subparsers,
+        name,
         help="generate a private key and CSR, or check a CSR against an order",
         description=(
             "Generate a new private key and certificate signing request (--cn), or check an "
             "existing CSR (--check) the way the module checks it before buying a certificate."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
+        wrap=False,
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--cn", metavar="DOMAIN", help="common name of the new CSR (its main domain)")

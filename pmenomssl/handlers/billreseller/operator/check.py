@@ -15,27 +15,31 @@ from typing import TYPE_CHECKING
 from pmenomssl import urls
 from pmenomssl.cli.common import (
     UsageError,
+    failed,
+    handler_command,
+    new_parser,
     operator_context,
-    paragraph,
     settings_form,
     start_log,
     wrapped,
 )
-from pmenomssl.cli.reseller_common import (
+from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.billreseller.operator.credentials import (
     EXAMPLE_URL,
     PASSWORD_ENV,
     Source,
     add_credentials,
     error,
-    handler_command,
     module_source,
     typed_source,
 )
-from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from lxml import etree
+
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 logger = logging.getLogger(__name__)
 
@@ -57,22 +61,19 @@ unreachable), 2 wrong arguments or no password.
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str = "check"
-) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmbillreseller check`."""
-    parser = subparsers.add_parser(
+    parser = new_parser(
+        subparsers,
         name,
         help="test the connection to the upstream BILLmanager (credentials, or a module's)",
-        description=paragraph(
+        description=(
             "Test a connection to the upstream BILLmanager the way the module's settings form "
             "does (log in and read the balance), and say what is wrong and how to fix it. The "
             f"password is never an argument: it comes from a prompt, --password-file or "
             f"{PASSWORD_ENV}."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,  # `--password X` must not pass for `--password-file X`
+        examples=EXAMPLES,
     )
     add_credentials(parser, module_help="use the settings BILLmanager stores for module M")
 
@@ -90,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return error("check", str(exc), 2)
     except ModuleError as exc:
         logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return failed(exc.desc)
     return _check(source)
 
 

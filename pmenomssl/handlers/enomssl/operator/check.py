@@ -17,22 +17,25 @@ from typing import TYPE_CHECKING
 from pmenomssl import config, log, urls
 from pmenomssl.cli.common import (
     UsageError,
-    add_password_options,
+    add_module_option,
     error,
+    failed,
+    new_parser,
     operator_context,
-    paragraph,
-    positive_int,
-    read_password,
     settings_form,
     start_log,
     var_writable,
     wrapped,
 )
+from pmenomssl.cli.password import add_password_options, read_password
 from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from lxml import etree
+
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 logger = logging.getLogger(__name__)
 
@@ -56,31 +59,25 @@ do), 2 wrong arguments or no password.
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl check`."""
-    parser = subparsers.add_parser(
-        "check",
+    parser = new_parser(
+        subparsers,
+        name,
         help="test the connection to ENOM (credentials typed in, or a module's settings)",
-        description=paragraph(
+        description=(
             "Test a connection to ENOM's reseller API the way the module's settings form does "
             "(GetBalance), and say what is wrong and how to fix it. The password is never an "
             f"argument: it comes from a prompt, --password-file or {PASSWORD_ENV}."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,  # `--password X` must not pass for `--password-file X`
+        examples=EXAMPLES,
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--url",
         help=f"ENOM API URL (live: https://reseller.enom.com/interface.asp, test: {TEST_URL})",
     )
-    source.add_argument(
-        "--module",
-        metavar="M",
-        type=positive_int,
-        help="use the settings BILLmanager stores for processing module M",
-    )
+    add_module_option(source, "use the settings BILLmanager stores for processing module M")
     parser.add_argument("--username", help="ENOM login ID (with --url)")
     add_password_options(parser, env=PASSWORD_ENV, what="the password or API token")
 
@@ -105,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
         return error("check", str(exc), 2)
     except ModuleError as exc:
         logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return failed(exc.desc)
     log.register_secret(values.get("password"))
     form = settings_form(values.items())
     url = (values.get("url") or "").strip() or "the live URL"

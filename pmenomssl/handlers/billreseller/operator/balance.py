@@ -7,23 +7,23 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import add_balance_parser, run_balance
-from pmenomssl.cli.reseller_common import PROG, handler_command, output_document
+from pmenomssl.cli.balance import add_balance_parser, run_balance
+from pmenomssl.cli.common import handler_command, output_document
 
 if TYPE_CHECKING:
     from lxml import etree
 
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
     from pmenomssl.handlers.base import Context
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str = "balance"
-) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmbillreseller balance`."""
     add_balance_parser(
         subparsers,
         name,
-        executable=PROG,
+        executable=room.prog,
         help="show (and save) the upstream balance of each processing module",
         description=(
             "Ask the upstream BILLmanager for the balance of each processing module's account "
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Carry out `pmbillreseller balance`; return the exit status."""
     return run_balance(
         args,
-        executable=PROG,
+        executable=args.room.prog,
         asking="asking the upstream for the balance",
         header="balance",
         getbalance=_getbalance,
