@@ -1,7 +1,7 @@
-"""`<executable> balance`, the part every handler shares: ask the handler's own getbalance for
-each processing module (so the stored balance is refreshed as BILLmanager's periodic call
-does) and print one row each. Each handler's room says what it asks and how it labels it.
-"""
+"""`<executable> balance`: the balance of each processing module, as the handler's own
+getbalance sees it (one call each), so the balance BILLmanager shows is refreshed as a side
+effect, exactly as its periodic call does. The handler's room says what the subcommand asks and
+how it labels it (`Room.balance`)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from pmenomssl.cli.common import (
     add_module_option,
     error,
     failed,
+    handler_command,
     new_parser,
     operator_context,
+    output_document,
     start_log,
     wrapped,
 )
@@ -25,10 +27,9 @@ from pmenomssl.cli.common import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from lxml import etree
-
     from pmenomssl.cli.common import Subparsers
-    from pmenomssl.handlers.base import Context
+    from pmenomssl.cli.room import BalanceSpec, Room
+    from pmenomssl.handlers.base import Context, Output
     from pmenomssl.operator.progress import Progress
 
 logger = logging.getLogger(__name__)
@@ -55,43 +56,36 @@ exit status: 0 every balance was read, 1 at least one module failed (the output 
 """
 
 
-def add_balance_parser(
-    subparsers: Subparsers,
-    name: str,
-    *,
-    executable: str,
-    help: str,
-    description: str,
-) -> None:
+def _spec(room: Room) -> BalanceSpec:
+    if room.balance is None:
+        raise RuntimeError(f"{room.prog} declares no balance in its room")
+    return room.balance
+
+
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `<executable> balance` (--module M)."""
+    spec = _spec(room)
     parser = new_parser(
         subparsers,
         name,
-        help=help,
-        description=description,
-        examples=BALANCE_EXAMPLES.format(executable=executable),
+        help=spec.help,
+        description=spec.description,
+        examples=BALANCE_EXAMPLES.format(executable=room.prog),
     )
     add_module_option(parser, EVERY_MODULE_HELP)
 
 
-def run_balance(
-    args: argparse.Namespace,
-    *,
-    executable: str,
-    asking: str,
-    header: str,
-    getbalance: Callable[[Context], etree._Element | None],
-    own_modules_only: bool,
-) -> int:
-    """`<executable> balance`: the handler's `getbalance` for each processing module (or the
-    one --module names), one row each; exit status 1 when one failed.
-
-    `asking` labels the progress, `header` the balance column; with `own_modules_only`, a
-    --module of another module name is refused before anything is asked."""
+def run(args: argparse.Namespace) -> int:
+    """`<executable> balance`: the handler's own getbalance for each processing module (or the
+    one --module names), one row each; exit status 1 when one failed. With the room's
+    `own_modules_only`, a --module of another module name is refused before anything is
+    asked."""
     from pmenomssl.billing import BillingGateway
     from pmenomssl.errors import ModuleError
     from pmenomssl.operator.progress import Progress
 
+    room: Room = args.room
+    spec = _spec(room)
     start_log("balance", module=args.module)
     try:
         with BillingGateway(config.mgr_root()) as billing:
@@ -106,19 +100,21 @@ def run_balance(
             "balance",
             f"BILLmanager has no active processing module named {config.module_name()!r}: "
             "create one (Integration > Processing modules) or give --module M",
-            executable=executable,
+            executable=room.prog,
         )
-    wrong = [m for m in modules if m.module != config.module_name()] if own_modules_only else []
+    own = config.module_name()
+    wrong = [m for m in modules if m.module != own] if spec.own_modules_only else []
     if wrong:
         return error(
             "balance",
             f"processing module {wrong[0].id} belongs to {wrong[0].module!r}, not "
-            f"{config.module_name()!r}: give a {config.module_name()} module",
-            executable=executable,
+            f"{own!r}: give a {own} module",
+            executable=room.prog,
         )
-    with Progress(asking, total=len(modules)) as progress:
+    getbalance = handler_command(room.handler, "getbalance")
+    with Progress(spec.asking, total=len(modules)) as progress:
         rows = [_balance(m.id, m.name, progress, getbalance) for m in modules]
-    _print_balances(rows, header)
+    _print_balances(rows, spec.header)
     return 1 if any(r.problem for r in rows) else 0
 
 
@@ -126,14 +122,14 @@ def _balance(
     module_id: int,
     name: str,
     progress: Progress,
-    getbalance: Callable[[Context], etree._Element | None],
+    getbalance: Callable[[Context], Output],
 ) -> BalanceRow:
     from pmenomssl.errors import ModuleError
 
     progress.show(f"module {module_id}")
     ctx = operator_context("getbalance", module=module_id)
     try:
-        doc = getbalance(ctx)
+        doc = output_document(getbalance(ctx))
     except ModuleError as exc:
         logger.error("balance of processing module %s: %s", module_id, exc.desc)
         return BalanceRow(module_id, name, "", "", exc.desc)

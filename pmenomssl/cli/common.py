@@ -12,6 +12,7 @@ password's environment variable, which handler) is a parameter here.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -24,17 +25,21 @@ if TYPE_CHECKING:
 
     from lxml import etree
 
+    from pmenomssl.errors import ModuleError
     from pmenomssl.handlers.base import Context, Output
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
+
+logger = logging.getLogger(__name__)
 
 #: --module's help wherever the default is every module of this name (balance, sync).
 EVERY_MODULE_HELP = "only processing module M (default: every active module of this name)"
 
 
 class UsageError(Exception):
-    """Wrong arguments or no password: exit status 2 with this message."""
+    """Wrong arguments or no password: the dispatcher prints `<executable> <subcommand>:
+    message` and exits with status 2."""
 
 
 def new_parser(
@@ -98,13 +103,14 @@ def operator_context(
     )
 
 
-def handler_command(command: str) -> Callable[[Context], Output]:
-    """This module's handler's own implementation of `command` (the panel's behaviour)."""
+def handler_command(handler: str, command: str) -> Callable[[Context], Output]:
+    """The own implementation of `command` of the handler registered as `handler` (the
+    panel's behaviour)."""
     from pmenomssl.handlers import load_handler
 
-    method = load_handler(config.handler_name()).method_for(command)
+    method = load_handler(handler).method_for(command)
     if method is None:
-        raise RuntimeError(f"the {config.handler_name()} handler has no {command} command")
+        raise RuntimeError(f"the {handler} handler has no {command} command")
     return method
 
 
@@ -179,6 +185,12 @@ def failed(desc: str) -> int:
     """Print `FAILED: desc` (wrapped) and return exit status 1."""
     print(wrapped(desc, "FAILED: "))
     return 1
+
+
+def logged_failure(command: str, exc: ModuleError) -> int:
+    """`failed`, with the error in the module's log too."""
+    logger.error("%s failed: %s (%s)", command, exc.desc, exc.error_type)
+    return failed(exc.desc)
 
 
 # --- status --------------------------------------------------------------------------------------

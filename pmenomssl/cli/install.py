@@ -27,38 +27,68 @@ def installation(room: Room) -> tuple[Installation, ModuleKind]:
     return room.installation, by_handler(room.handler)
 
 
-def add_location_options(
-    parser: argparse.ArgumentParser, *, default_name: str, name_help: str
-) -> None:
-    """--root, --name and --no-restart (install and uninstall)."""
+#: The examples every kind's `install` shows after its usual one (`{usual}`); `{install}` is
+#: `<executable> install` with the kind's example options.
+INSTALL_EXAMPLES = """\
+examples:
+{usual}
+  # AlmaLinux 8: the system python3 is 3.6, use the python39 package
+  {install} --python /usr/bin/python3.9
+
+  # no access to PyPI: dependencies from a wheelhouse made with `pip download`
+  {install} --find-links /root/wheels
+
+exit status: 0 installed, 1 refused or failed (the message says why and what to do).
+"""
+UNINSTALL_EXAMPLES = """\
+examples:
+{lines}
+exit status: 0 removed, 1 nothing installed under that name or a step failed.
+"""
+
+
+def location_parser(
+    subparsers: Subparsers, name: str, room: Room, *, uninstall: bool
+) -> argparse.ArgumentParser:
+    """Register `install` or `uninstall` with the room's texts (descriptions as written: the
+    raw formatter keeps them on one line each) and their shared options: --root, --name
+    (default: the kind's name), --no-restart."""
+    texts, kind = installation(room)
+    if uninstall:
+        shown, examples = texts.uninstall, UNINSTALL_EXAMPLES.format(lines=texts.uninstall.examples)
+    else:
+        install = f"{room.prog} install{texts.example_options}"
+        shown = texts.install
+        examples = INSTALL_EXAMPLES.format(usual=texts.install.examples, install=install)
+    parser = new_parser(
+        subparsers,
+        name,
+        help=shown.help,
+        description=shown.description,
+        examples=examples,
+        wrap=False,
+    )
     parser.add_argument(
         "--root",
         type=Path,
         default=Path(config.DEFAULT_MGR_ROOT),
         help="BILLmanager's root (default: %(default)s)",
     )
-    parser.add_argument("--name", default=default_name, help=name_help)
+    parser.add_argument("--name", default=kind.default_name, help=texts.name_help)
     parser.add_argument(
         "--no-restart",
         action="store_true",
         help="do not run `mgrctl -m billmgr -R` afterwards",
     )
+    return parser
 
 
 def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `<executable> install`: location, --python, --replace-stock (only where the
     room gives it a help: only a kind that may replace a stock module has it) and the
     dependency options."""
-    texts, kind = installation(room)
-    parser = new_parser(
-        subparsers,
-        name,
-        help=texts.install.help,
-        description=texts.install.description,
-        examples=texts.install.examples,
-        wrap=False,
-    )
-    add_location_options(parser, default_name=kind.default_name, name_help=texts.name_help)
+    parser = location_parser(subparsers, name, room, uninstall=False)
+    texts, _ = installation(room)
     parser.add_argument(
         "--python",
         metavar="PATH",

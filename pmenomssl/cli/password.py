@@ -90,3 +90,20 @@ def read_password(path: str | None, *, env: str, prompt: str) -> str:
         )
     log.register_secret(password)
     return password
+
+
+def scripted_examples(command: str, *, env: str, from_file: str) -> str:
+    """The --help examples of `command` (a full command line with its login) run from a
+    script: the password from the file `from_file`, or from the variable `env`."""
+    return (
+        f"  # from a script: the password in a file (mode 0600) or in {env}\n"
+        f"  {command} --password-file {from_file}\n"
+        f"  {env}=... {command}\n"
+    )
+
+
+def refuse_login_with_module(args: argparse.Namespace) -> None:
+    """UsageError when a login (--username, --password-file) comes with --module, whose
+    stored settings have their own."""
+    if args.module is not None and (args.username or args.password_file):
+        raise UsageError("--username and --password-file go with --url, not --module")

@@ -34,7 +34,10 @@ class Texts:
 class Installation:
     """What `install` and `uninstall` say for this handler's kind of module."""
 
+    #: Its examples: only the usual install, commented; the examples every kind shares
+    #: (another Python, a wheelhouse) and the exit statuses follow.
     install: Texts
+    #: Its examples: only the command lines; the exit statuses follow.
     uninstall: Texts
     #: --name's help (`%(default)s` is the kind's default module name).
     name_help: str
@@ -42,6 +45,21 @@ class Installation:
     done: str
     #: --replace-stock's help; None: this kind has no such option (it never replaces a module).
     replace_stock_help: str | None = None
+    #: What the shared install examples add to `<prog> install` (` --name pmenomsslpy`).
+    example_options: str = ""
+
+
+@record(frozen=True)
+class BalanceSpec:
+    """What `balance` says, and whether a --module of another module name is refused."""
+
+    help: str
+    description: str
+    #: The progress line while the handler's getbalance runs.
+    asking: str
+    #: The balance column's header.
+    header: str
+    own_modules_only: bool
 
 
 @record(frozen=True)
@@ -75,3 +93,4 @@ class Room:
     epilog: str | None = None
     installation: Installation | None = None
     demo: DemoSpec | None = None
+    balance: BalanceSpec | None = None

@@ -44,7 +44,12 @@ def run_subcommand(argv: list[str], handler: str) -> int:
     if not args.subcommand:
         parser.print_help()
         return 2
-    result: int = _module(room, args.subcommand).run(args)
+    from pmenomssl.cli.common import UsageError, error
+
+    try:
+        result: int = _module(room, args.subcommand).run(args)
+    except UsageError as exc:  # wrong arguments, no password: the same for every subcommand
+        return error(args.subcommand, str(exc), 2, executable=room.prog)
     return result
 
 

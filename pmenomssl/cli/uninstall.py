@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import error, new_parser
-from pmenomssl.cli.install import add_location_options, installation, say
+from pmenomssl.cli.common import error
+from pmenomssl.cli.install import installation, location_parser, say
 
 if TYPE_CHECKING:
     from pmenomssl.cli.common import Subparsers
@@ -17,16 +17,7 @@ if TYPE_CHECKING:
 
 def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `<executable> uninstall` (--root, --name, --no-restart)."""
-    texts, kind = installation(room)
-    parser = new_parser(
-        subparsers,
-        name,
-        help=texts.uninstall.help,
-        description=texts.uninstall.description,
-        examples=texts.uninstall.examples,
-        wrap=False,
-    )
-    add_location_options(parser, default_name=kind.default_name, name_help=texts.name_help)
+    location_parser(subparsers, name, room, uninstall=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@ and what its generic ones (`install`, `uninstall`, `demo`) say. The dispatcher
 (`pmenomssl.cli`) reads `ROOM`.
 
     credentials.py  where the upstream credentials come from (typed in, or a module's)
-    balance.py      the upstream balance of each processing module
     check.py        the settings form's connection test, by hand
     status.py       a service as BILLmanager and the upstream see it
     tariffs.py      the upstream's tariffs, to set up the local ones
@@ -11,7 +10,7 @@ and what its generic ones (`install`, `uninstall`, `demo`) say. The dispatcher
 
 from __future__ import annotations
 
-from pmenomssl.cli.room import DemoSpec, Installation, Room, Texts
+from pmenomssl.cli.room import BalanceSpec, DemoSpec, Installation, Room, Texts
 
 _INSTALL = Texts(
     help="install the module into BILLmanager (venv, wrapper, module XML)",
@@ -22,17 +21,8 @@ _INSTALL = Texts(
         "owns (BILLmanager's stock modules, the ENOM module): it stops and says so."
     ),
     examples="""\
-examples:
   # the usual: /usr/local/mgr5/processing/pmbillreseller and its XML, then a panel restart
   pmbillreseller install
-
-  # AlmaLinux 8: the system python3 is 3.6, use the python39 package
-  pmbillreseller install --python /usr/bin/python3.9
-
-  # no access to PyPI: dependencies from a wheelhouse made with `pip download`
-  pmbillreseller install --find-links /root/wheels
-
-exit status: 0 installed, 1 refused or failed (the message says why and what to do).
 """,
 )
 
@@ -44,11 +34,8 @@ _UNINSTALL = Texts(
         "The log in $ROOT/var stays. An ENOM module is never removed by this command."
     ),
     examples="""\
-examples:
   pmbillreseller uninstall
   pmbillreseller uninstall --root /usr/local/mgr5 --no-restart
-
-exit status: 0 removed, 1 nothing installed under that name or a step failed.
 """,
 )
 
@@ -92,7 +79,7 @@ examples:
 """,
     # In the order of the help's list.
     subcommands={
-        "balance": "pmenomssl.handlers.billreseller.operator.balance",
+        "balance": "pmenomssl.cli.balance",
         "check": "pmenomssl.handlers.billreseller.operator.check",
         "demo": "pmenomssl.cli.demo",
         "install": "pmenomssl.cli.install",
@@ -116,5 +103,16 @@ examples:
         log_help="keep a copy of the module's log there (default: none, the log goes with the "
         "temporary directory)",
         keeps_log=False,
+    ),
+    balance=BalanceSpec(
+        help="show (and save) the upstream balance of each processing module",
+        description=(
+            "Ask the upstream BILLmanager for the balance of each processing module's account "
+            "and save it in BILLmanager (processing.savebalance), as BILLmanager's periodic "
+            "getbalance does."
+        ),
+        asking="asking the upstream for the balance",
+        header="balance",
+        own_modules_only=True,
     ),
 )

@@ -15,21 +15,20 @@ from typing import TYPE_CHECKING
 from pmenomssl import urls
 from pmenomssl.cli.common import (
     UsageError,
-    failed,
-    handler_command,
+    logged_failure,
     new_parser,
     operator_context,
     settings_form,
     start_log,
     wrapped,
 )
+from pmenomssl.cli.password import refuse_login_with_module, scripted_examples
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.billreseller.operator.credentials import (
     EXAMPLE_URL,
     PASSWORD_ENV,
     Source,
     add_credentials,
-    error,
     module_source,
     typed_source,
 )
@@ -43,15 +42,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+TYPED_IN = f"pmbillreseller check --url {EXAMPLE_URL} --username reseller"
 EXAMPLES = f"""\
 examples:
   # the password is asked for (not echoed)
-  pmbillreseller check --url {EXAMPLE_URL} --username reseller
+  {TYPED_IN}
 
-  # from a script: the password in a file (mode 0600) or in {PASSWORD_ENV}
-  pmbillreseller check --url {EXAMPLE_URL} --username reseller --password-file /root/up.pw
-  {PASSWORD_ENV}=... pmbillreseller check --url {EXAMPLE_URL} --username reseller
-
+{scripted_examples(TYPED_IN, env=PASSWORD_ENV, from_file="/root/up.pw")}
   # the settings BILLmanager stores for processing module 3
   pmbillreseller check --module 3
 
@@ -81,17 +78,13 @@ def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmbillreseller check`; return the exit status."""
     if args.url is None and args.module is None:
-        return error("check", "give --url URL --username LOGIN, or --module M", 2)
-    if args.module is not None and (args.username or args.password_file):
-        return error("check", "--username and --password-file go with --url, not --module", 2)
+        raise UsageError("give --url URL --username LOGIN, or --module M")
+    refuse_login_with_module(args)
     start_log("check", module=args.module)
     try:
         source = module_source(args.module) if args.module is not None else typed_source(args)
-    except UsageError as exc:
-        return error("check", str(exc), 2)
     except ModuleError as exc:
-        logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
-        return failed(exc.desc)
+        return logged_failure("check", exc)
     return _check(source)
 
 
@@ -110,6 +103,7 @@ def _document(source: Source) -> etree._Element:
 
 
 def _check(source: Source) -> int:
+    from pmenomssl.handlers.billreseller import account
     from pmenomssl.handlers.sourceip import describe
 
     doc = _document(source)
@@ -119,7 +113,7 @@ def _check(source: Source) -> int:
         url = "a URL not shown (it holds a password)"
     with Progress(f"asking the upstream BILLmanager at {url}"):
         try:
-            handler_command("check_connection")(ctx)
+            account.check_connection(ctx)
         except ModuleError as exc:
             failure: ModuleError | None = exc
         else:

@@ -1,5 +1,4 @@
-"""What the `pmbillreseller` subcommands share: where the upstream credentials come from, and
-the output conventions (`pmbillreseller <sub>: message` on stderr).
+"""What the `pmbillreseller` subcommands share: where the upstream credentials come from.
 
 Credentials are either typed in (`--url --username`; the password from `--password-file`,
 `PMBILLRESELLER_PASSWORD` or a prompt, never from the command line) or read from the settings
@@ -13,21 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pmenomssl import config
-from pmenomssl.cli import common
 from pmenomssl.cli.common import UsageError, add_module_option
 from pmenomssl.cli.password import add_password_options, read_password
 
 if TYPE_CHECKING:
     from pmenomssl.handlers.billreseller.settings import Connection
 
-PROG = "pmbillreseller"
 PASSWORD_ENV = "PMBILLRESELLER_PASSWORD"  # noqa: S105 (the variable's name)
 EXAMPLE_URL = "https://my.example.com/billmgr"
-
-
-def error(sub: str, message: str, status: int = 1) -> int:
-    """Print `pmbillreseller <sub>: message` on stderr and return `status`."""
-    return common.error(sub, message, status, executable=PROG)
 
 
 def add_credentials(parser: argparse.ArgumentParser, *, module_help: str) -> None:

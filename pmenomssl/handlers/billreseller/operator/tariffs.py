@@ -16,7 +16,6 @@ from pmenomssl.handlers.billreseller.operator.credentials import (
     EXAMPLE_URL,
     Source,
     add_credentials,
-    error,
     first_module_id,
     module_source,
     typed_source,
@@ -99,16 +98,12 @@ def run(args: argparse.Namespace) -> int:
             if args.username or args.password_file:
                 raise UsageError("--username and --password-file go with --url")
             source = module_source(args.module if args.module else first_module_id())
-    except UsageError as exc:
-        return error("tariffs", str(exc), 2)
     except ModuleError as exc:
         return failed(exc.desc)
     if args.refresh and args.itemtype not in (None, "certificate"):
-        return error(
-            "tariffs",
+        raise UsageError(
             "--refresh caches certificate tariffs: use it without "
-            "--itemtype or with --itemtype certificate",
-            2,
+            "--itemtype or with --itemtype certificate"
         )
     itemtypes = [args.itemtype] if args.itemtype else list(ITEMTYPES)
     return _list(source, itemtypes, refresh=args.refresh)

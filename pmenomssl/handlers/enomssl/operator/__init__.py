@@ -1,7 +1,6 @@
 """The ENOM SSL handler's room: `pmenomssl`'s subcommands for people, and what its generic ones
 (`install`, `uninstall`, `demo`) say. The dispatcher (`pmenomssl.cli`) reads `ROOM`.
 
-    balance.py    the ENOM balance of each processing module
     check.py      the settings form's connection test, by hand
     products.py   the certificate templates with ENOM's codes and prices
     status.py     a certificate service as BILLmanager and ENOM see it
@@ -10,7 +9,7 @@
 
 from __future__ import annotations
 
-from pmenomssl.cli.room import DemoSpec, Installation, Room, Texts
+from pmenomssl.cli.room import BalanceSpec, DemoSpec, Installation, Room, Texts
 
 _INSTALL = Texts(
     help="install the module into BILLmanager (venv, wrapper, module XML)",
@@ -20,17 +19,8 @@ _INSTALL = Texts(
         "Idempotent; every replaced file is backed up and `pmenomssl uninstall` restores it."
     ),
     examples="""\
-examples:
   # install as `pmenomsslpy` beside BILLmanager's stock pmenomssl (survives panel updates)
   pmenomssl install --name pmenomsslpy
-
-  # AlmaLinux 8: the system python3 is 3.6, use the python39 package
-  pmenomssl install --name pmenomsslpy --python /usr/bin/python3.9
-
-  # no access to PyPI: dependencies from a wheelhouse made with `pip download`
-  pmenomssl install --name pmenomsslpy --find-links /root/wheels
-
-exit status: 0 installed, 1 refused or failed (the message says why and what to do).
 """,
 )
 
@@ -42,11 +32,8 @@ _UNINSTALL = Texts(
         "restart BILLmanager. The log and the product cache in $ROOT/var stay."
     ),
     examples="""\
-examples:
   pmenomssl uninstall --name pmenomsslpy
   pmenomssl uninstall --root /usr/local/mgr5 --name pmenomssl --no-restart
-
-exit status: 0 removed, 1 nothing installed under that name or a step failed.
 """,
 )
 
@@ -79,7 +66,7 @@ ROOM = Room(
     ),
     # In the order of the help's list.
     subcommands={
-        "balance": "pmenomssl.handlers.enomssl.operator.balance",
+        "balance": "pmenomssl.cli.balance",
         "check": "pmenomssl.handlers.enomssl.operator.check",
         "csr": "pmenomssl.cli.csr",
         "doctor": "pmenomssl.cli.doctor",
@@ -104,6 +91,7 @@ ROOM = Room(
             "replace BILLmanager's own pmenomssl (or another program at processing/NAME); "
             "a panel update can restore the stock one, another --name avoids that"
         ),
+        example_options=" --name pmenomsslpy",
     ),
     demo=DemoSpec(
         texts=_DEMO,
@@ -111,5 +99,16 @@ ROOM = Room(
         domain_help="the sample domain to order a certificate for (default: %(default)s)",
         log_help="where to keep a copy of the module's log (default: %(default)s)",
         keeps_log=True,
+    ),
+    balance=BalanceSpec(
+        help="show the ENOM account balance of each processing module",
+        description=(
+            "Ask ENOM for the available balance of each processing module (GetBalance) and "
+            "save it in BILLmanager, as BILLmanager's periodic getbalance does."
+        ),
+        asking="asking ENOM for the balance",
+        header="available balance",
+        # Unlike pmbillreseller, a --module of another module name is asked all the same.
+        own_modules_only=False,
     ),
 )

@@ -18,8 +18,7 @@ from pmenomssl import config, log, urls
 from pmenomssl.cli.common import (
     UsageError,
     add_module_option,
-    error,
-    failed,
+    logged_failure,
     new_parser,
     operator_context,
     settings_form,
@@ -27,7 +26,12 @@ from pmenomssl.cli.common import (
     var_writable,
     wrapped,
 )
-from pmenomssl.cli.password import add_password_options, read_password
+from pmenomssl.cli.password import (
+    add_password_options,
+    read_password,
+    refuse_login_with_module,
+    scripted_examples,
+)
 from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
@@ -42,15 +46,13 @@ logger = logging.getLogger(__name__)
 PASSWORD_ENV = "PMENOMSSL_PASSWORD"  # noqa: S105 (the variable's name)
 TEST_URL = "https://resellertest.enom.com/interface.asp"
 
+TYPED_IN = f"pmenomssl check --url {TEST_URL} --username myreseller"
 EXAMPLES = f"""\
 examples:
   # ENOM's test environment; the password is asked for (not echoed)
-  pmenomssl check --url {TEST_URL} --username myreseller
+  {TYPED_IN}
 
-  # from a script: the password in a file (mode 0600) or in {PASSWORD_ENV}
-  pmenomssl check --url {TEST_URL} --username myreseller --password-file /root/enom.pw
-  {PASSWORD_ENV}=... pmenomssl check --url {TEST_URL} --username myreseller
-
+{scripted_examples(TYPED_IN, env=PASSWORD_ENV, from_file="/root/enom.pw")}
   # the settings BILLmanager stores for processing module 3
   pmenomssl check --module 3
 
@@ -84,10 +86,9 @@ def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmenomssl check`; return the exit status."""
-    if args.module is not None and (args.username or args.password_file):
-        return error("check", "--username and --password-file go with --url, not --module", 2)
+    refuse_login_with_module(args)
     if args.url is not None and not args.username:
-        return error("check", "--url needs --username (the ENOM login ID)", 2)
+        raise UsageError("--url needs --username (the ENOM login ID)")
     start_log("check", module=args.module)
     try:
         if args.module is not None:
@@ -98,11 +99,8 @@ def run(args: argparse.Namespace) -> int:
             )
             values = {"url": args.url, "username": args.username, "password": password}
             where = "the credentials given"
-    except UsageError as exc:
-        return error("check", str(exc), 2)
     except ModuleError as exc:
-        logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
-        return failed(exc.desc)
+        return logged_failure("check", exc)
     log.register_secret(values.get("password"))
     form = settings_form(values.items())
     url = (values.get("url") or "").strip() or "the live URL"

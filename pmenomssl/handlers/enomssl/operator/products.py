@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from pmenomssl import config
 from pmenomssl.cli.common import (
+    UsageError,
     add_module_option,
-    error,
     failed,
     new_parser,
     operator_context,
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from pmenomssl.handlers.enomssl import products
 
     if args.module is not None and not args.refresh:
-        return error("products", "--module is used with --refresh only", 2)
+        raise UsageError("--module is used with --refresh only")
     path = products.cache_path(config.mgr_root(), config.module_name())
     cache: ProductCache | None
     if args.refresh:
