@@ -48,6 +48,9 @@ examples:
 exit status: 0 done / CSR acceptable, 1 CSR rejected, 2 wrong arguments or unwritable file.
 """
 
+SAN_HELP = "another domain for the CSR; repeat or comma-separate (the CN is always included)"
+DOMAIN_HELP = "an ordered domain, the main one first; repeat (default: the CSR's own names)"
+
 _GENERATE_ONLY = ("san", "org", "ou", "locality", "state", "country", "email", "out_key")
 _CHECK_ONLY = ("domain", "wildcard", "www", "max_names", "ascii_only")
 
@@ -73,13 +76,7 @@ def add_parser(subparsers: Subparsers, name: str = "csr", room: Room | None = No
     )
 
     generate = parser.add_argument_group("generating (--cn)")
-    generate.add_argument(
-        "--san",
-        metavar="DOMAIN",
-        action="append",
-        default=[],
-        help="another domain for the CSR; repeat or comma-separate (the CN is always included)",
-    )
+    _add_domains(generate, "--san", SAN_HELP)
     generate.add_argument(
         "--key", choices=KEY_TYPES, default="rsa2048", help="key type (default: %(default)s)"
     )
@@ -103,13 +100,7 @@ def add_parser(subparsers: Subparsers, name: str = "csr", room: Room | None = No
     )
 
     check = parser.add_argument_group("checking (--check)")
-    check.add_argument(
-        "--domain",
-        metavar="DOMAIN",
-        action="append",
-        default=[],
-        help="an ordered domain, the main one first; repeat (default: the CSR's own names)",
-    )
+    _add_domains(check, "--domain", DOMAIN_HELP)
     check.add_argument("--wildcard", action="store_true", help="the product allows wildcards")
     check.add_argument(
         "--www", action="store_true", help="the product covers www.<domain> with <domain>"
@@ -120,6 +111,11 @@ def add_parser(subparsers: Subparsers, name: str = "csr", room: Room | None = No
     check.add_argument(
         "--ascii-only", action="store_true", help="the brand accepts only ASCII in the subject"
     )
+
+
+def _add_domains(group: argparse._ArgumentGroup, option: str, help: str) -> None:
+    """An option that may be repeated, each time with one domain or more."""
+    group.add_argument(option, metavar="DOMAIN", action="append", default=[], help=help)
 
 
 def run(args: argparse.Namespace) -> int:

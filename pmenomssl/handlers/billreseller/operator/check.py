@@ -18,6 +18,7 @@ from pmenomssl.cli.common import (
     logged_failure,
     new_parser,
     operator_context,
+    refused_connection,
     settings_form,
     start_log,
     wrapped,
@@ -32,7 +33,6 @@ from pmenomssl.handlers.billreseller.operator.credentials import (
     module_source,
     typed_source,
 )
-from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -111,19 +111,13 @@ def _check(source: Source) -> int:
     url = source.connection.url
     if urls.credentials_in_url(url):  # check_connection refuses it; never shown meanwhile
         url = "a URL not shown (it holds a password)"
-    with Progress(f"asking the upstream BILLmanager at {url}"):
-        try:
-            account.check_connection(ctx)
-        except ModuleError as exc:
-            failure: ModuleError | None = exc
-        else:
-            failure = None
-        finally:
-            if ctx.billing_started:
-                ctx.billing.close()
+    failure = refused_connection(
+        account.check_connection,
+        ctx,
+        asking=f"asking the upstream BILLmanager at {url}",
+        where=source.where,
+    )
     if failure is not None:
-        logger.error("check of %s failed: %s (%s)", source.where, failure.desc, failure.error_type)
-        print(wrapped(failure.desc, f"FAILED ({source.where}): "))
         print(f"    error type: {failure.error_type}")
         return 1
     logger.info("check of %s: the upstream accepts the connection", source.where)

@@ -21,6 +21,7 @@ from pmenomssl.cli.common import (
     logged_failure,
     new_parser,
     operator_context,
+    refused_connection,
     settings_form,
     start_log,
     var_writable,
@@ -33,7 +34,6 @@ from pmenomssl.cli.password import (
     scripted_examples,
 )
 from pmenomssl.errors import ModuleError
-from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -136,16 +136,9 @@ def _check(form: etree._Element, url: str, username: str, where: str, sourceip: 
         # Outside a BILLmanager host the product list goes to a scratch root, not /usr/local.
         ctx_root = root if keep_cache else Path(scratch)
         ctx = operator_context("check_connection", document=form, root=ctx_root)
-        with Progress(f"asking ENOM at {url}"):
-            try:
-                account.check_connection(ctx)
-            except ModuleError as exc:
-                failure: ModuleError | None = exc
-            else:
-                failure = None
+        asking = f"asking ENOM at {url}"
+        failure = refused_connection(account.check_connection, ctx, asking=asking, where=where)
         if failure is not None:
-            logger.error("check of %s failed: %s (%s)", where, failure.desc, failure.error_type)
-            print(wrapped(f"{failure.desc}", f"FAILED ({where}): "))
             return 1
         cache = products.load_cache(products.cache_path(ctx_root, ctx.module_name))
     logger.info("check of %s: ENOM accepts the connection", where)
