@@ -12,8 +12,10 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmenomssl.cli import files
+from pmenomssl.cli.common import new_parser
 from pmenomssl.ssl import (
     KEY_TYPES,
     CsrInfo,
@@ -24,6 +26,10 @@ from pmenomssl.ssl import (
     validate_csr,
 )
 from pmenomssl.ssl.errors import CsrError
+
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 STDIO = "-"
 EXAMPLES = """\
@@ -42,21 +48,26 @@ examples:
 exit status: 0 done / CSR acceptable, 1 CSR rejected, 2 wrong arguments or unwritable file.
 """
 
+SAN_HELP = "another domain for the CSR; repeat or comma-separate (the CN is always included)"
+DOMAIN_HELP = "an ordered domain, the main one first; repeat (default: the CSR's own names)"
+
 _GENERATE_ONLY = ("san", "org", "ou", "locality", "state", "country", "email", "out_key")
 _CHECK_ONLY = ("domain", "wildcard", "www", "max_names", "ascii_only")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `pmenomssl csr` on the top-level parser's subcommands."""
-    parser = subparsers.add_parser(
-        "csr",
+def add_parser(subparsers: Subparsers, name: str = "csr", room: Room | None = None) -> None:
+    """Register `pmenomssl csr` on the top-level parser's subcommands (it needs nothing of the
+    room: the defaults let a parser of its own be built, as tests/ssl does)."""
+    parser = new_parser(
+        subparsers,
+        name,
         help="generate a private key and CSR, or check a CSR against an order",
         description=(
             "Generate a new private key and certificate signing request (--cn), or check an "
             "existing CSR (--check) the way the module checks it before buying a certificate."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
+        wrap=False,
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--cn", metavar="DOMAIN", help="common name of the new CSR (its main domain)")
@@ -65,13 +76,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
     generate = parser.add_argument_group("generating (--cn)")
-    generate.add_argument(
-        "--san",
-        metavar="DOMAIN",
-        action="append",
-        default=[],
-        help="another domain for the CSR; repeat or comma-separate (the CN is always included)",
-    )
+    _add_domains(generate, "--san", SAN_HELP)
     generate.add_argument(
         "--key", choices=KEY_TYPES, default="rsa2048", help="key type (default: %(default)s)"
     )
@@ -95,13 +100,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
     check = parser.add_argument_group("checking (--check)")
-    check.add_argument(
-        "--domain",
-        metavar="DOMAIN",
-        action="append",
-        default=[],
-        help="an ordered domain, the main one first; repeat (default: the CSR's own names)",
-    )
+    _add_domains(check, "--domain", DOMAIN_HELP)
     check.add_argument("--wildcard", action="store_true", help="the product allows wildcards")
     check.add_argument(
         "--www", action="store_true", help="the product covers www.<domain> with <domain>"
@@ -112,6 +111,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     check.add_argument(
         "--ascii-only", action="store_true", help="the brand accepts only ASCII in the subject"
     )
+
+
+def _add_domains(group: argparse._ArgumentGroup, option: str, help: str) -> None:
+    """An option that may be repeated, each time with one domain or more."""
+    group.add_argument(option, metavar="DOMAIN", action="append", default=[], help=help)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,54 +1,46 @@
-"""`pmenomssl demo`: the whole certificate lifecycle on embedded defaults (see
-pmenomssl.handlers.enomssl.operator.demo), in a temporary directory, with no network and no
-MySQL."""
+"""`<executable> demo`: the handler's whole lifecycle on embedded defaults, in a temporary
+directory, with no network and no MySQL. Which demo runs and what its help says is the
+handler's room's (`Room.demo`)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import paragraph
-from pmenomssl.handlers.enomssl.operator.demo import DEFAULT_DOMAIN, DEFAULT_LOG_COPY
+from pmenomssl.cli.common import new_parser
 
-EXAMPLES = f"""\
-examples:
-  # the whole lifecycle: features, check, balance, order, issue, renewal, close
-  pmenomssl demo
+if TYPE_CHECKING:
+    from types import ModuleType
 
-  # another sample domain, and keep the temporary BILLmanager root to look around in it
-  pmenomssl demo --domain www.example.org --keep
-
-exit status: 0 every step worked, 1 a step failed (the output says which and why).
-The module's log is copied to {DEFAULT_LOG_COPY} (see --log).
-"""
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import DemoSpec, Room
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register `pmenomssl demo`."""
-    parser = subparsers.add_parser(
-        "demo",
-        help="run the whole certificate lifecycle against local stand-ins (no network)",
-        description=paragraph(
-            "Run the whole lifecycle of an SSL certificate with the real module, as BILLmanager "
-            "runs it, against an ENOM sandbox on 127.0.0.1 and a BILLmanager stand-in with an "
-            "SQLite database, all in a temporary directory. Takes a few seconds."
-        ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def _spec(room: Room) -> tuple[DemoSpec, ModuleType, str]:
+    """The room's demo, the module that runs it, and the runner's class name."""
+    import importlib
+
+    if room.demo is None:
+        raise RuntimeError(f"{room.prog} declares no demo in its room")
+    module_name, _, class_name = room.demo.runner.partition(":")
+    return room.demo, importlib.import_module(module_name), class_name
+
+
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
+    """Register `<executable> demo` (--domain, --log, --keep)."""
+    spec, module, _ = _spec(room)
+    log_copy: Path | None = module.DEFAULT_LOG_COPY if spec.keeps_log else None
+    parser = new_parser(
+        subparsers,
+        name,
+        help=spec.texts.help,
+        description=spec.texts.description,
+        examples=spec.texts.examples.format(log_copy=log_copy),
     )
-    parser.add_argument(
-        "--domain",
-        default=DEFAULT_DOMAIN,
-        help="the sample domain to order a certificate for (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--log",
-        metavar="PATH",
-        type=Path,
-        default=DEFAULT_LOG_COPY,
-        help="where to keep a copy of the module's log (default: %(default)s)",
-    )
+    parser.add_argument("--domain", default=module.DEFAULT_DOMAIN, help=spec.domain_help)
+    parser.add_argument("--log", metavar="PATH", type=Path, default=log_copy, help=spec.log_help)
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -57,11 +49,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    """Carry out `pmenomssl demo`; return the exit status."""
-    from pmenomssl.handlers.enomssl.operator.demo import Demo
-
+    """Carry out `<executable> demo`; return the exit status."""
+    _, module, class_name = _spec(args.room)
     domain = str(args.domain).strip().lower().rstrip(".")
     if not domain or "." not in domain or domain.startswith("*"):
-        sys.stderr.write(f"pmenomssl demo: {args.domain!r} is not a plain domain name\n")
+        sys.stderr.write(f"{args.room.prog} demo: {args.domain!r} is not a plain domain name\n")
         return 2
-    return Demo(sys.stdout, domain=domain, log_copy=args.log, keep=args.keep).run()
+    demo = getattr(module, class_name)(sys.stdout, domain=domain, log_copy=args.log, keep=args.keep)
+    status: int = demo.run()
+    return status

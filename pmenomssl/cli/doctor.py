@@ -6,8 +6,14 @@ import argparse
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmenomssl import config
+from pmenomssl.cli.common import new_parser
+
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 EXAMPLES = """\
 examples:
@@ -19,17 +25,19 @@ exit status: 0 every check passed, 1 at least one FAILed.
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "doctor",
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
+    """Register `pmenomssl doctor` (--root, --name)."""
+    parser = new_parser(
+        subparsers,
+        name,
         help="check an installation point by point and say what to fix",
         description=(
             "Check the wrapper, the module XML against the code's features, mgrctl, the "
             "database, the panel key, the log, and that every active processing module of "
             "this name reaches ENOM from an allow-listed IP address."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
+        wrap=False,
     )
     parser.add_argument(
         "--root",

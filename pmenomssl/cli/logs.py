@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmenomssl import config, log
 from pmenomssl.cli import files
-from pmenomssl.cli.common import error, paragraph, positive_int
+from pmenomssl.cli.common import add_item_option, error, new_parser, positive_int
 from pmenomssl.operator.progress import Progress
+
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 # Show progress while reading a log file at least this large.
 PROGRESS_BYTES = 32 * 1024 * 1024
@@ -28,21 +33,19 @@ exit status: 0 lines found, 1 none found or no log file.
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl logs`."""
-    parser = subparsers.add_parser(
-        "logs",
+    parser = new_parser(
+        subparsers,
+        name,
         help="show one service's history from the module's log",
-        description=paragraph(
+        description=(
             "Print the lines of the module's log that belong to one service: every line "
             "tagged item=I, with its continuation lines."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
-    parser.add_argument(
-        "--item", metavar="I", type=positive_int, required=True, help="the service (item) id"
-    )
+    add_item_option(parser)
     parser.add_argument(
         "--file", metavar="PATH", type=Path, help="the log file (default: the module's log)"
     )

@@ -7,8 +7,13 @@ this module only registers them as sub-subcommands and hands them their own comm
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import paragraph
+from pmenomssl.cli.common import new_parser, paragraph
+
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 EXAMPLES = """\
 examples:
@@ -49,19 +54,20 @@ KINDS = {
 }
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl sandbox enom` and `pmenomssl sandbox upstream`."""
     from pmenomssl.sandbox.enom.cli import build_parser as enom_parser
     from pmenomssl.sandbox.upstream.cli import build_parser as upstream_parser
 
-    parser = subparsers.add_parser(
-        "sandbox",
+    parser = new_parser(
+        subparsers,
+        name,
         help="serve a local stand-in of an outside service (ENOM, an upstream BILLmanager) "
         "for tests and demos",
         description="Serve a local stand-in of an outside service for tests and demos.",
-        epilog="examples:\n  pmenomssl sandbox enom --port 8765\n"
+        examples="examples:\n  pmenomssl sandbox enom --port 8765\n"
         "  pmenomssl sandbox upstream --port 8766",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        wrap=False,
     )
     kinds = parser.add_subparsers(dest="sandbox_kind", metavar="KIND", required=True)
     kinds.add_parser(

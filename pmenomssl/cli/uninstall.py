@@ -1,37 +1,34 @@
-"""`pmenomssl uninstall`: reverse `pmenomssl install` from its manifest, restoring backups."""
+"""`<executable> uninstall`: reverse `<executable> install` from its manifest, restoring
+backups. Each executable removes only its own kind of module (an old manifest without a kind is
+ENOM's: pmenomssl.operator.install)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import run_uninstall
+from pmenomssl.cli.common import error
+from pmenomssl.cli.install import installation, location_parser, say
 
-EXAMPLES = """\
-examples:
-  pmenomssl uninstall --name pmenomsslpy
-  pmenomssl uninstall --root /usr/local/mgr5 --name pmenomssl --no-restart
-
-exit status: 0 removed, 1 nothing installed under that name or a step failed.
-"""
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from pmenomssl.cli.install import add_common
-
-    parser = subparsers.add_parser(
-        "uninstall",
-        help="remove a module installed by `pmenomssl install`, restoring what it replaced",
-        description=(
-            "Remove the wrapper, the module XML and the venv that `pmenomssl install` created "
-            "(as listed in $ROOT/lib/NAME/install.json), put back the files it replaced, and "
-            "restart BILLmanager. The log and the product cache in $ROOT/var stay."
-        ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_common(parser)
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
+    """Register `<executable> uninstall` (--root, --name, --no-restart)."""
+    location_parser(subparsers, name, room, uninstall=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    # Each executable removes only its own kind (an old manifest without a kind is ENOM's).
-    return run_uninstall(args, executable="pmenomssl", handler="pmenomssl")
+    """Carry out `<executable> uninstall`; return the exit status."""
+    from pmenomssl.operator.install import uninstall
+    from pmenomssl.operator.layout import InstallError
+
+    _, kind = installation(args.room)
+    try:
+        uninstall(args.root, args.name, restart=not args.no_restart, say=say, handler=kind.handler)
+    except InstallError as exc:
+        return error("uninstall", str(exc), executable=kind.command)
+    print(f"uninstalled {args.name}")
+    return 0

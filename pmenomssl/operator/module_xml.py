@@ -69,12 +69,8 @@ def _subclasses(cls: type[ModuleError]) -> Iterable[type[ModuleError]]:
 
 
 def _excluded(module: str, exclude: Sequence[str]) -> bool:
-    """Whether dotted `module` lies in one of `exclude` (a package, or a module-name prefix
-    ending in `_` such as `pmenomssl.cli.reseller_`)."""
-    return any(
-        module == prefix or module.startswith(prefix if prefix.endswith("_") else prefix + ".")
-        for prefix in exclude
-    )
+    """Whether dotted `module` is one of `exclude` or lies in one of those packages."""
+    return any(module == prefix or module.startswith(prefix + ".") for prefix in exclude)
 
 
 def source_error_types(package_dir: Path | None = None, exclude: Sequence[str] = ()) -> set[str]:

@@ -20,18 +20,13 @@ NOT_ENOM = (
     "handlers/billreseller",
     "sandbox/upstream",
     "cli/billreseller",
-    "cli/reseller",
 )
 NOT_RESELLER = ("enom", "handlers/enomssl", "sandbox/enom")
 
 
 def _foreign(path: Path, foreign: tuple[str, ...]) -> bool:
     relative = path.relative_to(PACKAGE).as_posix()
-    return any(
-        relative == f"{part}.py" or relative.startswith(f"{part}/")
-        or relative.startswith(f"{part}_")  # a prefix such as cli/reseller_
-        for part in foreign
-    )  # fmt: skip
+    return any(relative == f"{part}.py" or relative.startswith(f"{part}/") for part in foreign)
 
 
 def _literal(node: ast.AST) -> str | None:

@@ -12,6 +12,5 @@ KIND = ModuleKind(
         "pmenomssl.handlers.billreseller",
         "pmenomssl.sandbox.upstream",
         "pmenomssl.cli.billreseller",
-        "pmenomssl.cli.reseller_",
     ),
 )

@@ -10,22 +10,23 @@ import time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pmenomssl.cli.common import UsageError, paragraph, start_log, wrapped
-from pmenomssl.cli.reseller_common import (
+from pmenomssl.cli.common import UsageError, failed, new_parser, start_log, wrapped
+from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.billreseller.operator.credentials import (
     EXAMPLE_URL,
     Source,
     add_credentials,
-    error,
     first_module_id,
     module_source,
     typed_source,
 )
-from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
     from pmenomssl.upstream import OrderForm, Tariff
 
 logger = logging.getLogger(__name__)
@@ -56,21 +57,18 @@ exit status: 0 listed, 1 the upstream could not be asked (the output says why), 
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str = "tariffs"
-) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmbillreseller tariffs`."""
-    parser = subparsers.add_parser(
+    parser = new_parser(
+        subparsers,
         name,
         help="list the upstream tariffs with ids, periods, prices and addons",
-        description=paragraph(
+        description=(
             "List the tariffs the upstream BILLmanager sells to this account "
             "(v2.<itemtype>.order.pricelist): ids, periods, prices and addons, to set up the "
             "local tariffs (internal name = upstream tariff id)."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
+        examples=EXAMPLES,
     )
     parser.add_argument(
         "--itemtype",
@@ -100,17 +98,12 @@ def run(args: argparse.Namespace) -> int:
             if args.username or args.password_file:
                 raise UsageError("--username and --password-file go with --url")
             source = module_source(args.module if args.module else first_module_id())
-    except UsageError as exc:
-        return error("tariffs", str(exc), 2)
     except ModuleError as exc:
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return failed(exc.desc)
     if args.refresh and args.itemtype not in (None, "certificate"):
-        return error(
-            "tariffs",
+        raise UsageError(
             "--refresh caches certificate tariffs: use it without "
-            "--itemtype or with --itemtype certificate",
-            2,
+            "--itemtype or with --itemtype certificate"
         )
     itemtypes = [args.itemtype] if args.itemtype else list(ITEMTYPES)
     return _list(source, itemtypes, refresh=args.refresh)

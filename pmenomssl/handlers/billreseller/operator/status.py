@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pmenomssl import config
-from pmenomssl.cli.common import paragraph, positive_int, print_next, start_log, wrapped
+from pmenomssl.cli.common import add_item_option, failed, new_parser, print_next, start_log
 from pmenomssl.cli.common import status_line as _line
 from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from pmenomssl.billing import Addon, Item
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
     from pmenomssl.upstream import UpstreamService
 
 logger = logging.getLogger(__name__)
@@ -63,24 +65,20 @@ class View:
     problem: str = ""
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str = "status"
-) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmbillreseller status`."""
-    parser = subparsers.add_parser(
+    parser = new_parser(
+        subparsers,
         name,
         help="a service as BILLmanager and the upstream each see it, and what comes next",
-        description=paragraph(
+        description=(
             "Show a service as BILLmanager holds it (item status, tariff, period, expiry, the "
             "module's params, addons) and as the upstream BILLmanager reports it (status, "
             "expiry, remoteid, addons), then the next action in one sentence."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
-    parser.add_argument(
-        "--item", metavar="I", type=positive_int, required=True, help="the service (item) id"
-    )
+    add_item_option(parser)
     parser.add_argument(
         "--local", action="store_true", help="do not ask the upstream, show BILLmanager's side"
     )
@@ -93,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
         with Progress(f"reading service {args.item}"):
             view = _gather(args.item, ask=not args.local)
     except ModuleError as exc:
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return failed(exc.desc)
     _print(view)
     print_next(next_action(view))
     return 1 if view.problem else 0

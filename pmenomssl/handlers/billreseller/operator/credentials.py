@@ -1,5 +1,4 @@
-"""What the `pmbillreseller` subcommands share: where the upstream credentials come from, the
-handler, and the output conventions (`pmbillreseller <sub>: message` on stderr).
+"""What the `pmbillreseller` subcommands share: where the upstream credentials come from.
 
 Credentials are either typed in (`--url --username`; the password from `--password-file`,
 `PMBILLRESELLER_PASSWORD` or a prompt, never from the command line) or read from the settings
@@ -13,25 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pmenomssl import config
-from pmenomssl.cli import common
-from pmenomssl.cli.common import UsageError, add_password_options, positive_int, read_password
+from pmenomssl.cli.common import UsageError, add_module_option
+from pmenomssl.cli.password import add_password_options, read_password
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from lxml import etree
-
-    from pmenomssl.handlers.base import Context, Handler, Output
     from pmenomssl.handlers.billreseller.settings import Connection
 
-PROG = "pmbillreseller"
 PASSWORD_ENV = "PMBILLRESELLER_PASSWORD"  # noqa: S105 (the variable's name)
 EXAMPLE_URL = "https://my.example.com/billmgr"
-
-
-def error(sub: str, message: str, status: int = 1) -> int:
-    """Print `pmbillreseller <sub>: message` on stderr and return `status`."""
-    return common.error(sub, message, status, executable=PROG)
 
 
 def add_credentials(parser: argparse.ArgumentParser, *, module_help: str) -> None:
@@ -42,7 +30,7 @@ def add_credentials(parser: argparse.ArgumentParser, *, module_help: str) -> Non
         help=f"the upstream BILLmanager's API URL as typed in the module settings "
         f"(e.g. {EXAMPLE_URL})",
     )
-    source.add_argument("--module", metavar="M", type=positive_int, help=module_help)
+    add_module_option(source, module_help)
     parser.add_argument("--username", help="the upstream account's login (with --url)")
     add_password_options(parser, env=PASSWORD_ENV, what="the password")
 
@@ -116,27 +104,3 @@ def first_module_id() -> int:
             obj="processingmodule",
         )
     return modules[0].id
-
-
-def handler_command(command: str) -> Callable[[Context], Output]:
-    """The reseller handler's own implementation of `command` (the panel's behaviour)."""
-    from pmenomssl.handlers import load_handler
-
-    handler: Handler = load_handler(config.handler_name())
-    method = handler.method_for(command)
-    if method is None:
-        raise RuntimeError(f"the {config.handler_name()} handler has no {command} command")
-    return method
-
-
-def output_document(output: Output) -> etree._Element | None:
-    """A command's output as an lxml element (None for no output)."""
-    from lxml import etree
-
-    if output is None:
-        return None
-    if isinstance(output, etree._Element):
-        return output
-    data = output if isinstance(output, bytes) else output.to_bytes()  # the minimal writer's
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(data, parser)

@@ -17,37 +17,42 @@ from typing import TYPE_CHECKING
 from pmenomssl import config, log, urls
 from pmenomssl.cli.common import (
     UsageError,
-    add_password_options,
-    error,
+    add_module_option,
+    logged_failure,
+    new_parser,
     operator_context,
-    paragraph,
-    positive_int,
-    read_password,
+    refused_connection,
     settings_form,
     start_log,
     var_writable,
     wrapped,
 )
+from pmenomssl.cli.password import (
+    add_password_options,
+    read_password,
+    refuse_login_with_module,
+    scripted_examples,
+)
 from pmenomssl.errors import ModuleError
-from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from lxml import etree
+
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 logger = logging.getLogger(__name__)
 
 PASSWORD_ENV = "PMENOMSSL_PASSWORD"  # noqa: S105 (the variable's name)
 TEST_URL = "https://resellertest.enom.com/interface.asp"
 
+TYPED_IN = f"pmenomssl check --url {TEST_URL} --username myreseller"
 EXAMPLES = f"""\
 examples:
   # ENOM's test environment; the password is asked for (not echoed)
-  pmenomssl check --url {TEST_URL} --username myreseller
+  {TYPED_IN}
 
-  # from a script: the password in a file (mode 0600) or in {PASSWORD_ENV}
-  pmenomssl check --url {TEST_URL} --username myreseller --password-file /root/enom.pw
-  {PASSWORD_ENV}=... pmenomssl check --url {TEST_URL} --username myreseller
-
+{scripted_examples(TYPED_IN, env=PASSWORD_ENV, from_file="/root/enom.pw")}
   # the settings BILLmanager stores for processing module 3
   pmenomssl check --module 3
 
@@ -56,41 +61,34 @@ do), 2 wrong arguments or no password.
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl check`."""
-    parser = subparsers.add_parser(
-        "check",
+    parser = new_parser(
+        subparsers,
+        name,
         help="test the connection to ENOM (credentials typed in, or a module's settings)",
-        description=paragraph(
+        description=(
             "Test a connection to ENOM's reseller API the way the module's settings form does "
             "(GetBalance), and say what is wrong and how to fix it. The password is never an "
             f"argument: it comes from a prompt, --password-file or {PASSWORD_ENV}."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,  # `--password X` must not pass for `--password-file X`
+        examples=EXAMPLES,
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--url",
         help=f"ENOM API URL (live: https://reseller.enom.com/interface.asp, test: {TEST_URL})",
     )
-    source.add_argument(
-        "--module",
-        metavar="M",
-        type=positive_int,
-        help="use the settings BILLmanager stores for processing module M",
-    )
+    add_module_option(source, "use the settings BILLmanager stores for processing module M")
     parser.add_argument("--username", help="ENOM login ID (with --url)")
     add_password_options(parser, env=PASSWORD_ENV, what="the password or API token")
 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmenomssl check`; return the exit status."""
-    if args.module is not None and (args.username or args.password_file):
-        return error("check", "--username and --password-file go with --url, not --module", 2)
+    refuse_login_with_module(args)
     if args.url is not None and not args.username:
-        return error("check", "--url needs --username (the ENOM login ID)", 2)
+        raise UsageError("--url needs --username (the ENOM login ID)")
     start_log("check", module=args.module)
     try:
         if args.module is not None:
@@ -101,12 +99,8 @@ def run(args: argparse.Namespace) -> int:
             )
             values = {"url": args.url, "username": args.username, "password": password}
             where = "the credentials given"
-    except UsageError as exc:
-        return error("check", str(exc), 2)
     except ModuleError as exc:
-        logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return logged_failure("check", exc)
     log.register_secret(values.get("password"))
     form = settings_form(values.items())
     url = (values.get("url") or "").strip() or "the live URL"
@@ -142,16 +136,9 @@ def _check(form: etree._Element, url: str, username: str, where: str, sourceip: 
         # Outside a BILLmanager host the product list goes to a scratch root, not /usr/local.
         ctx_root = root if keep_cache else Path(scratch)
         ctx = operator_context("check_connection", document=form, root=ctx_root)
-        with Progress(f"asking ENOM at {url}"):
-            try:
-                account.check_connection(ctx)
-            except ModuleError as exc:
-                failure: ModuleError | None = exc
-            else:
-                failure = None
+        asking = f"asking ENOM at {url}"
+        failure = refused_connection(account.check_connection, ctx, asking=asking, where=where)
         if failure is not None:
-            logger.error("check of %s failed: %s (%s)", where, failure.desc, failure.error_type)
-            print(wrapped(f"{failure.desc}", f"FAILED ({where}): "))
             return 1
         cache = products.load_cache(products.cache_path(ctx_root, ctx.module_name))
     logger.info("check of %s: ENOM accepts the connection", where)

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from pmenomssl import config
-from pmenomssl.cli.common import error, paragraph, positive_int, start_log, wrapped
+from pmenomssl.cli.common import (
+    EVERY_MODULE_HELP,
+    add_module_option,
+    error,
+    failed,
+    new_parser,
+    positive_int,
+    start_log,
+    wrapped,
+)
 from pmenomssl.errors import ModuleError
+
+if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
 
 EXAMPLES = """\
 examples:
@@ -27,18 +41,18 @@ say which and why).
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl sync`."""
-    parser = subparsers.add_parser(
-        "sync",
+    parser = new_parser(
+        subparsers,
+        name,
         help="update every certificate from ENOM (what sync_item does, in bulk)",
-        description=paragraph(
+        description=(
             "Update every certificate of a processing module from ENOM's certificate list, "
             "fetching details only for the certificates whose state changed, with the same "
             "effects in BILLmanager as its sync_item command on each of them."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
     parser.add_argument(
         "--all",
@@ -46,12 +60,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         required=True,
         help="every certificate (required: bulk work is never started by accident)",
     )
-    parser.add_argument(
-        "--module",
-        metavar="M",
-        type=positive_int,
-        help="only processing module M (default: every active module of this name)",
-    )
+    add_module_option(parser, EVERY_MODULE_HELP)
     parser.add_argument(
         "--jobs",
         metavar="N",
@@ -82,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 module_ids = [m.id for m in billing.modules_named(name)]
         except ModuleError as exc:
-            print(wrapped(exc.desc, "FAILED: "))
-            return 1
+            return failed(exc.desc)
         if not module_ids:
             return error(
                 "sync",

@@ -15,39 +15,40 @@ from typing import TYPE_CHECKING
 from pmenomssl import urls
 from pmenomssl.cli.common import (
     UsageError,
+    logged_failure,
+    new_parser,
     operator_context,
-    paragraph,
+    refused_connection,
     settings_form,
     start_log,
     wrapped,
 )
-from pmenomssl.cli.reseller_common import (
+from pmenomssl.cli.password import refuse_login_with_module, scripted_examples
+from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.billreseller.operator.credentials import (
     EXAMPLE_URL,
     PASSWORD_ENV,
     Source,
     add_credentials,
-    error,
-    handler_command,
     module_source,
     typed_source,
 )
-from pmenomssl.errors import ModuleError
-from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
     from lxml import etree
 
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
+
 logger = logging.getLogger(__name__)
 
+TYPED_IN = f"pmbillreseller check --url {EXAMPLE_URL} --username reseller"
 EXAMPLES = f"""\
 examples:
   # the password is asked for (not echoed)
-  pmbillreseller check --url {EXAMPLE_URL} --username reseller
+  {TYPED_IN}
 
-  # from a script: the password in a file (mode 0600) or in {PASSWORD_ENV}
-  pmbillreseller check --url {EXAMPLE_URL} --username reseller --password-file /root/up.pw
-  {PASSWORD_ENV}=... pmbillreseller check --url {EXAMPLE_URL} --username reseller
-
+{scripted_examples(TYPED_IN, env=PASSWORD_ENV, from_file="/root/up.pw")}
   # the settings BILLmanager stores for processing module 3
   pmbillreseller check --module 3
 
@@ -57,22 +58,19 @@ unreachable), 2 wrong arguments or no password.
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str = "check"
-) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmbillreseller check`."""
-    parser = subparsers.add_parser(
+    parser = new_parser(
+        subparsers,
         name,
         help="test the connection to the upstream BILLmanager (credentials, or a module's)",
-        description=paragraph(
+        description=(
             "Test a connection to the upstream BILLmanager the way the module's settings form "
             "does (log in and read the balance), and say what is wrong and how to fix it. The "
             f"password is never an argument: it comes from a prompt, --password-file or "
             f"{PASSWORD_ENV}."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,  # `--password X` must not pass for `--password-file X`
+        examples=EXAMPLES,
     )
     add_credentials(parser, module_help="use the settings BILLmanager stores for module M")
 
@@ -80,18 +78,13 @@ def add_parser(
 def run(args: argparse.Namespace) -> int:
     """Carry out `pmbillreseller check`; return the exit status."""
     if args.url is None and args.module is None:
-        return error("check", "give --url URL --username LOGIN, or --module M", 2)
-    if args.module is not None and (args.username or args.password_file):
-        return error("check", "--username and --password-file go with --url, not --module", 2)
+        raise UsageError("give --url URL --username LOGIN, or --module M")
+    refuse_login_with_module(args)
     start_log("check", module=args.module)
     try:
         source = module_source(args.module) if args.module is not None else typed_source(args)
-    except UsageError as exc:
-        return error("check", str(exc), 2)
     except ModuleError as exc:
-        logger.error("check failed: %s (%s)", exc.desc, exc.error_type)
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return logged_failure("check", exc)
     return _check(source)
 
 
@@ -110,6 +103,7 @@ def _document(source: Source) -> etree._Element:
 
 
 def _check(source: Source) -> int:
+    from pmenomssl.handlers.billreseller import account
     from pmenomssl.handlers.sourceip import describe
 
     doc = _document(source)
@@ -117,19 +111,13 @@ def _check(source: Source) -> int:
     url = source.connection.url
     if urls.credentials_in_url(url):  # check_connection refuses it; never shown meanwhile
         url = "a URL not shown (it holds a password)"
-    with Progress(f"asking the upstream BILLmanager at {url}"):
-        try:
-            handler_command("check_connection")(ctx)
-        except ModuleError as exc:
-            failure: ModuleError | None = exc
-        else:
-            failure = None
-        finally:
-            if ctx.billing_started:
-                ctx.billing.close()
+    failure = refused_connection(
+        account.check_connection,
+        ctx,
+        asking=f"asking the upstream BILLmanager at {url}",
+        where=source.where,
+    )
     if failure is not None:
-        logger.error("check of %s failed: %s (%s)", source.where, failure.desc, failure.error_type)
-        print(wrapped(failure.desc, f"FAILED ({source.where}): "))
         print(f"    error type: {failure.error_type}")
         return 1
     logger.info("check of %s: the upstream accepts the connection", source.where)

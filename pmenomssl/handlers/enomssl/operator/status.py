@@ -8,18 +8,20 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 
 from pmenomssl.cli.common import (
+    add_item_option,
+    failed,
+    new_parser,
     operator_context,
-    paragraph,
-    positive_int,
     print_next,
     start_log,
-    wrapped,
 )
 from pmenomssl.cli.common import status_line as _line
 from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
     from pmenomssl.operator.status import ServiceView
 
 EXAMPLES = """\
@@ -34,22 +36,20 @@ exit status: 0 shown, 1 the service could not be read or ENOM could not be asked
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl status`."""
-    parser = subparsers.add_parser(
-        "status",
+    parser = new_parser(
+        subparsers,
+        name,
         help="what BILLmanager and ENOM say about a certificate service, and what comes next",
-        description=paragraph(
+        description=(
             "Show a certificate service as BILLmanager holds it (item status, service_status, "
             "the module's params, the stored certificate) and as ENOM reports it "
             "(CertGetCertDetail), then the next action in one sentence."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
-    parser.add_argument(
-        "--item", metavar="I", type=positive_int, required=True, help="the service (item) id"
-    )
+    add_item_option(parser)
     parser.add_argument(
         "--no-enom", action="store_true", help="do not ask ENOM, show BILLmanager's side only"
     )
@@ -65,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
         with Progress(f"reading service {args.item}"):
             view = gather(ctx, ask_enom=not args.no_enom)
     except ModuleError as exc:
-        print(wrapped(exc.desc, "FAILED: "))
-        return 1
+        return failed(exc.desc)
     finally:
         if ctx.billing_started:
             ctx.billing.close()

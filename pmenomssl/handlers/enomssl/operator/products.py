@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from pmenomssl import config
 from pmenomssl.cli.common import (
-    error,
+    UsageError,
+    add_module_option,
+    failed,
+    new_parser,
     operator_context,
-    paragraph,
-    positive_int,
     start_log,
     wrapped,
 )
@@ -25,6 +26,8 @@ from pmenomssl.errors import ModuleError
 from pmenomssl.operator.progress import Progress
 
 if TYPE_CHECKING:
+    from pmenomssl.cli.common import Subparsers
+    from pmenomssl.cli.room import Room
     from pmenomssl.handlers.enomssl.products import ProductCache
 
 logger = logging.getLogger(__name__)
@@ -44,28 +47,26 @@ exit status: 0 shown, 1 the refresh failed (the output says why).
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
     """Register `pmenomssl products`."""
-    parser = subparsers.add_parser(
-        "products",
+    parser = new_parser(
+        subparsers,
+        name,
         help="list the certificate templates with ENOM's codes and prices",
-        description=paragraph(
+        description=(
             "List the certificate templates the module declares to BILLmanager, with the ENOM "
             "product code, years and reseller cost from the cached ENOM product list."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
     parser.add_argument(
         "--refresh",
         action="store_true",
         help="fetch the product list from ENOM first (GetCerts) and update the cache",
     )
-    parser.add_argument(
-        "--module",
-        metavar="M",
-        type=positive_int,
-        help="with --refresh: connect with processing module M's settings "
+    add_module_option(
+        parser,
+        "with --refresh: connect with processing module M's settings "
         "(default: the first active module of this name)",
     )
 
@@ -75,15 +76,14 @@ def run(args: argparse.Namespace) -> int:
     from pmenomssl.handlers.enomssl import products
 
     if args.module is not None and not args.refresh:
-        return error("products", "--module is used with --refresh only", 2)
+        raise UsageError("--module is used with --refresh only")
     path = products.cache_path(config.mgr_root(), config.module_name())
     cache: ProductCache | None
     if args.refresh:
         try:
             cache = _refresh(args.module)
         except ModuleError as exc:
-            print(wrapped(exc.desc, "FAILED: "))
-            return 1
+            return failed(exc.desc)
         print(f"ENOM's product list refreshed: {len(cache.products)} products, cached in {path}")
         print()
     else:
