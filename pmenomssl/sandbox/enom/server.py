@@ -31,8 +31,10 @@ import time
 from decimal import Decimal, InvalidOperation
 
 from pmenomssl.sandbox.enom import commands, render
+from pmenomssl.sandbox.enom.certificates import PurchaseRecord
+from pmenomssl.sandbox.enom.errors import EnomError
 from pmenomssl.sandbox.enom.faults import Fault, Faults
-from pmenomssl.sandbox.enom.state import EnomError, PurchaseRecord, SandboxState
+from pmenomssl.sandbox.enom.state import SandboxState
 from pmenomssl.sandbox.http import ADMIN_PREFIX, LoopbackSandbox, SandboxHandler, SandboxServer
 
 logger = logging.getLogger(__name__)

@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from pmenomssl.sandbox.enom import ca
+from pmenomssl.sandbox import ca
 from pmenomssl.upstream import functions
 from pmenomssl.upstream.errors import (
     AUTH_OBJECT_BAD_PASSWORD,
