@@ -50,7 +50,7 @@ Failure modes and state from another shell (JSON admin API, never shows the pass
          http://127.0.0.1:8766/_sandbox/services      # an unlinked service, for `import`
 
 Fault kinds: reset_before, reset_after, timeout, http_500, truncated, html (see `faults.py`).
-Tariffs and charging: `pmenomssl.sandbox.upstream.state`.
+Tariffs: `pmenomssl.sandbox.upstream.catalogue`; charging: `pmenomssl.sandbox.upstream.state`.
 """
 
 from __future__ import annotations

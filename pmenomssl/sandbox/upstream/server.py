@@ -41,14 +41,14 @@ from decimal import Decimal, InvalidOperation
 from pmenomssl.sandbox.http import ADMIN_PREFIX, LoopbackSandbox, SandboxHandler, SandboxServer
 from pmenomssl.sandbox.upstream import functions
 from pmenomssl.sandbox.upstream.faults import Fault, Faults
-from pmenomssl.sandbox.upstream.state import (
+from pmenomssl.sandbox.upstream.services import (
     ACTIVE,
     OrderRecord,
     ProlongRecord,
     SandboxService,
-    UpstreamState,
     service_json,
 )
+from pmenomssl.sandbox.upstream.state import UpstreamState
 
 logger = logging.getLogger(__name__)
 
