@@ -109,9 +109,12 @@ class Context:
                 [date.today().isoformat(), item],
             )
 
-    def ensure_certificate(self, item: int) -> None:
+    def certificate_item(self, elid: str) -> int:
+        """The item `elid`, with its certificate row (an empty one is added when missing)."""
+        item = self.item_exists(elid)
         if not self.store.query("SELECT id FROM certificate WHERE item = %s", [item]):
             self.store.insert("certificate", {"item": item, "pkey": "", "csr": "", "crt": ""})
+        return item
 
     def encrypt(self, value: str) -> str:
         from pmenomssl.billing.crypto import encrypt_value
@@ -221,8 +224,7 @@ def _changepricelist_rollback(ctx: Context, params: dict[str, str]) -> str:
 
 def _certificate_open(ctx: Context, params: dict[str, str]) -> str:
     (elid,) = _need(params, "elid")
-    item = ctx.item_exists(elid)
-    ctx.ensure_certificate(item)
+    item = ctx.certificate_item(elid)
     ctx.store.execute("UPDATE certificate SET status = 'open' WHERE item = %s", [item])
     ctx.set_item_status(item, 2)
     ctx.close_operations(item)
@@ -231,19 +233,16 @@ def _certificate_open(ctx: Context, params: dict[str, str]) -> str:
 
 def _certificate_save(ctx: Context, params: dict[str, str]) -> str:
     elid, crt = _need(params, "elid", "crt")
-    item = ctx.item_exists(elid)
-    ctx.ensure_certificate(item)
     ctx.store.execute(
         "UPDATE certificate SET crt = %s, crt_type = %s, status = 'issued' WHERE item = %s",
-        [crt, params.get("crt_type", ""), item],
+        [crt, params.get("crt_type", ""), ctx.certificate_item(elid)],
     )
     return doc("<ok/>")
 
 
 def _certificate_failed(ctx: Context, params: dict[str, str]) -> str:
     (elid,) = _need(params, "elid")
-    item = ctx.item_exists(elid)
-    ctx.ensure_certificate(item)
+    item = ctx.certificate_item(elid)
     ctx.store.execute("UPDATE certificate SET status = 'failed' WHERE item = %s", [item])
     return doc("<ok/>")
 

@@ -49,72 +49,50 @@ class Product:
 
 _DNS_FILE = frozenset({"dns", "file"})  # [DOC:cert-purchase-cert.md]: RapidSSL, QuickSSL (Premium)
 
-
-# fmt: off
-# ProdType, code (lower case, as GetCerts returns it), description, brand, validation,
-# wildcard, UCC, DNS/File validation allowed, reseller price, retail price.
-_CATALOGUE: tuple[tuple[int, str, str, str, str, bool, bool, bool, str, str], ...] = (
-    (23, "certificate-rapidssl-rapidssl", "SSL Certificate - RapidSSL",
-     "rapidssl", "DV", False, False, True, "9.95", "19.95"),
-    (285, "certificate-rapidssl-rapidssl-wildcard", "SSL Certificate - RapidSSL Wildcard",
-     "rapidssl", "DV", True, False, False, "99.00", "149.00"),
-    (26, "certificate-geotrust-quickssl", "SSL Certificate - GeoTrust QuickSSL",
-     "geotrust", "DV", False, False, True, "69.00", "125.00"),
-    (20, "certificate-geotrust-quickssl-premium", "SSL Certificate - GeoTrust QuickSSL Premium",
-     "geotrust", "DV", False, False, True, "89.00", "149.00"),
-    (21, "certificate-geotrust-truebizid", "SSL Certificate - GeoTrust True BusinessID",
-     "geotrust", "OV", False, False, False, "129.00", "199.00"),
-    (27, "certificate-geotrust-truebizid-wildcard",
-     "SSL Certificate - GeoTrust True BusinessID Wildcard",
-     "geotrust", "OV", True, False, False, "399.00", "599.00"),
-    (24, "certificate-geotrust-truebizid-ev", "SSL Certificate - GeoTrust True BusinessID with EV",
-     "geotrust", "EV", False, False, False, "199.00", "299.00"),
-    (180, "certificate-verisign-secure-site", "SSL Certificate - Symantec Secure Site",
-     "symantec", "OV", False, False, False, "299.00", "399.00"),
-    (211, "certificate-comodo-essential", "SSL Certificate - Comodo Essential",
-     "comodo", "DV", False, False, False, "19.95", "39.95"),
-    (214, "certificate-comodo-essential-wildcard", "SSL Certificate - Comodo Essential Wildcard",
-     "comodo", "DV", True, False, False, "149.00", "199.00"),
-    (213, "certificate-comodo-premium-wildcard", "SSL Certificate - Comodo Premium Wildcard",
-     "comodo", "OV", True, False, False, "249.00", "349.00"),
-    (221, "certificate-comodo-ev", "SSL Certificate - Comodo EV",
-     "comodo", "EV", False, False, False, "149.00", "249.00"),
-    (270, "certificate-comodo-ucc-dv", "SSL Certificate - Comodo UCC DV",
-     "comodo", "DV", False, True, False, "59.00", "99.00"),
-    (274, "certificate-comodo-ucc-ov", "SSL Certificate - Comodo UCC OV",
-     "comodo", "OV", False, True, False, "99.00", "149.00"),
-)
-# fmt: on
+# Every product code is "certificate-<name>" (lower case, as GetCerts returns it) and every
+# description "SSL Certificate - <title>"; the table gives <name> and <title>.
+CODE_PREFIX = "certificate-"
+DESC_PREFIX = "SSL Certificate - "
+# One product a line: ProdType, <name>, brand, validation, flags (W wildcard, U UCC, D DNS/File
+# validation allowed; - none), reseller price, retail price, <title>.
+_CATALOGUE = """
+ 23 rapidssl-rapidssl            rapidssl DV D    9.95  19.95 RapidSSL
+285 rapidssl-rapidssl-wildcard   rapidssl DV W   99.00 149.00 RapidSSL Wildcard
+ 26 geotrust-quickssl            geotrust DV D   69.00 125.00 GeoTrust QuickSSL
+ 20 geotrust-quickssl-premium    geotrust DV D   89.00 149.00 GeoTrust QuickSSL Premium
+ 21 geotrust-truebizid           geotrust OV -  129.00 199.00 GeoTrust True BusinessID
+ 27 geotrust-truebizid-wildcard  geotrust OV W  399.00 599.00 GeoTrust True BusinessID Wildcard
+ 24 geotrust-truebizid-ev        geotrust EV -  199.00 299.00 GeoTrust True BusinessID with EV
+180 verisign-secure-site         symantec OV -  299.00 399.00 Symantec Secure Site
+211 comodo-essential             comodo   DV -   19.95  39.95 Comodo Essential
+214 comodo-essential-wildcard    comodo   DV W  149.00 199.00 Comodo Essential Wildcard
+213 comodo-premium-wildcard      comodo   OV W  249.00 349.00 Comodo Premium Wildcard
+221 comodo-ev                    comodo   EV -  149.00 249.00 Comodo EV
+270 comodo-ucc-dv                comodo   DV U   59.00  99.00 Comodo UCC DV
+274 comodo-ucc-ov                comodo   OV U   99.00 149.00 Comodo UCC OV
+"""
 
 
 def default_catalogue() -> list[Product]:
     """The reference §3.1 products with sandbox prices."""
-    return [
-        Product(
-            prod_type=prod_type,
-            code=code,
-            desc=desc,
-            brand=brand,
-            validation=validation,
-            wildcard=wildcard,
-            ucc=ucc,
-            dv_methods=_DNS_FILE if dns_file else frozenset(),
-            reseller_price=Decimal(reseller),
-            retail_price=Decimal(retail),
+    products: list[Product] = []
+    for line in _CATALOGUE.strip().splitlines():
+        prod_type, name, brand, validation, flags, reseller, retail, title = line.split(None, 7)
+        products.append(
+            Product(
+                prod_type=int(prod_type),
+                code=CODE_PREFIX + name,
+                desc=DESC_PREFIX + title,
+                brand=brand,
+                validation=validation,
+                wildcard="W" in flags,
+                ucc="U" in flags,
+                dv_methods=_DNS_FILE if "D" in flags else frozenset(),
+                reseller_price=Decimal(reseller),
+                retail_price=Decimal(retail),
+            )
         )
-        for (
-            prod_type,
-            code,
-            desc,
-            brand,
-            validation,
-            wildcard,
-            ucc,
-            dns_file,
-            reseller,
-            retail,
-        ) in _CATALOGUE
-    ]
+    return products
 
 
 # Names a UCC certificate covers, the CSR's domain included: "SAN certificates cover three

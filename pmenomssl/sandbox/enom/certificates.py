@@ -13,6 +13,8 @@ from pmenomssl.sandbox import ca
 from pmenomssl.sandbox.dates import add_months
 from pmenomssl.sandbox.enom.catalogue import Product
 
+# --- statuses (CertStatusID and its text) --------------------------------------------------
+
 AWAITING_CONFIGURATION = 1
 PROCESSING = 2
 ISSUED = 4
@@ -33,6 +35,8 @@ STATUS_TEXT: dict[int, str] = {
 }
 PENDING = frozenset({PROCESSING, APPROVAL_EMAIL_SENT})
 CONFIGURABLE = frozenset({AWAITING_CONFIGURATION, REJECTED})
+
+# --- certificates ---------------------------------------------------------------------------
 
 GENERIC_APPROVERS = ("admin", "administrator", "hostmaster", "postmaster", "webmaster")
 CONTACT_TYPES = ("Admin", "Tech", "Billing")

@@ -8,6 +8,7 @@ import datetime
 import re
 import secrets
 import time
+from collections.abc import Collection
 
 from pmenomssl.sandbox import ca
 from pmenomssl.sandbox.enom import names
@@ -87,12 +88,11 @@ class CertificateLifecycle(EnomAccount):
         """CertConfigureCert: check the CSR and contacts, remember them; status stays 1."""
         with self.lock:
             cert = self.cert(cert_id)
-            if cert.status_id not in CONFIGURABLE:
-                raise fail(
-                    f"Certificate {cert.cert_id} is in status '{cert.status}' and cannot be "
-                    "configured; cancel the configuration with CertModifyOrder first",
-                    POLICY,
-                )
+            self._require_status(
+                cert,
+                CONFIGURABLE,
+                " and cannot be configured; cancel the configuration with CertModifyOrder first",
+            )
             product = cert.product
             try:
                 server_type = int(web_server_type)
@@ -196,12 +196,7 @@ class CertificateLifecycle(EnomAccount):
         """CertPurchaseCert: send the configured order to the CA (no charge)."""
         with self.lock:
             cert = self.cert(cert_id)
-            if cert.status_id not in CONFIGURABLE:
-                raise fail(
-                    f"Certificate {cert.cert_id} is in status '{cert.status}' and cannot be "
-                    "submitted again",
-                    POLICY,
-                )
+            self._require_status(cert, CONFIGURABLE, " and cannot be submitted again")
             if cert.csr is None:
                 raise fail(
                     f"Certificate {cert.cert_id} must be configured with CertConfigureCert "
@@ -211,16 +206,7 @@ class CertificateLifecycle(EnomAccount):
             product = cert.product
             method = dv_method.strip().lower()
             if method in ("", "email"):
-                email = approver_email.strip().lower()
-                if not email:
-                    raise fail("ApproverEmail is required", MISSING)
-                if email not in approvers_for(cert.domain):
-                    raise fail(
-                        f"ApproverEmail {email[:80]!r} is not an approver address for "
-                        f"{domain_of(cert.domain)}",
-                        INVALID,
-                    )
-                cert.approver_email = email
+                cert.approver_email = self._approver_of(cert, approver_email)
                 cert.dv_method = ""
             elif method in product.dv_methods:
                 cert.approver_email = ""
@@ -307,12 +293,7 @@ class CertificateLifecycle(EnomAccount):
                     "support ticket with eNom with the new CSR and the Reference ID",
                     POLICY,
                 )
-            if cert.status_id != ISSUED:
-                raise fail(
-                    f"Certificate {cert.cert_id} is in status '{cert.status}'; only issued "
-                    "certificates can be reissued",
-                    POLICY,
-                )
+            self._require_status(cert, {ISSUED}, "; only issued certificates can be reissued")
             info = self.parse_csr(csr_text)
             if domain_of(info.common_name) != domain_of(cert.domain) or (
                 info.common_name.startswith("*.") != cert.domain.startswith("*.")
@@ -334,16 +315,7 @@ class CertificateLifecycle(EnomAccount):
         with self.lock:
             cert = self.cert(cert_id)
             self._require_email_pending(cert, "change the approver address")
-            wanted = email.strip().lower()
-            if not wanted:
-                raise fail("ApproverEmail is required", MISSING)
-            if wanted not in approvers_for(cert.domain):
-                raise fail(
-                    f"ApproverEmail {wanted[:80]!r} is not an approver address for "
-                    f"{domain_of(cert.domain)}",
-                    INVALID,
-                )
-            cert.approver_email = wanted
+            cert.approver_email = self._approver_of(cert, email)
             return cert
 
     def resend_approver(self, cert_id: str) -> Certificate:
@@ -351,6 +323,27 @@ class CertificateLifecycle(EnomAccount):
             cert = self.cert(cert_id)
             self._require_email_pending(cert, "resend the approval e-mail")
             return cert
+
+    @staticmethod
+    def _require_status(cert: Certificate, allowed: Collection[int], refusal: str) -> None:
+        """Refuse (POLICY) a command on a certificate whose status is not `allowed`; the text
+        says which status it is in, then `refusal`."""
+        if cert.status_id not in allowed:
+            raise fail(f"Certificate {cert.cert_id} is in status '{cert.status}'{refusal}", POLICY)
+
+    @staticmethod
+    def _approver_of(cert: Certificate, email: str) -> str:
+        """`email` as the certificate's approver address (lower case), if it is one."""
+        wanted = email.strip().lower()
+        if not wanted:
+            raise fail("ApproverEmail is required", MISSING)
+        if wanted not in approvers_for(cert.domain):
+            raise fail(
+                f"ApproverEmail {wanted[:80]!r} is not an approver address for "
+                f"{domain_of(cert.domain)}",
+                INVALID,
+            )
+        return wanted
 
     @staticmethod
     def _require_email_pending(cert: Certificate, what: str) -> None:
@@ -364,24 +357,20 @@ class CertificateLifecycle(EnomAccount):
     def resend_fulfillment(self, cert_id: str) -> Certificate:
         with self.lock:
             cert = self.cert(cert_id)
-            if cert.status_id != ISSUED:
-                raise fail(
-                    f"Certificate {cert.cert_id} is in status '{cert.status}'; only issued "
-                    "certificates have a fulfillment e-mail",
-                    POLICY,
-                )
+            self._require_status(
+                cert, {ISSUED}, "; only issued certificates have a fulfillment e-mail"
+            )
             return cert
 
     def modify_order(self, cert_id: str) -> Certificate:
         """CertModifyOrder: cancel the configuration of a pending order; back to status 1."""
         with self.lock:
             cert = self.cert(cert_id)
-            if cert.status_id not in PENDING:
-                raise fail(
-                    f"Certificate {cert.cert_id} is in status '{cert.status}'; only orders in "
-                    "'Processing' or 'Approval Email Sent' can be modified",
-                    POLICY,
-                )
+            self._require_status(
+                cert,
+                PENDING,
+                "; only orders in 'Processing' or 'Approval Email Sent' can be modified",
+            )
             cert.status_id = AWAITING_CONFIGURATION
             cert.csr = None
             cert.config_date = None

@@ -167,9 +167,10 @@ class Ordering(UpstreamAccount):
         itemtype: str,
         pricelist: str,
         period: int,
-        remoteid: str = "",
-        status: int = ACTIVE,
-        expiredate: datetime.date | None = None,
+        *,
+        remoteid: str,
+        status: int,
+        expiredate: datetime.date | None,
     ) -> SandboxService:
         """A service that already exists upstream (bought earlier, e.g. for `import`); free."""
         if status not in STATUS_NAMES:

@@ -349,7 +349,12 @@ class UpstreamSandbox(LoopbackSandbox):
     ) -> str:
         """A service that already exists upstream (nothing charged); returns its id."""
         return self.state.add_service(
-            itemtype, str(pricelist), period, remoteid, status, expiredate
+            itemtype,
+            str(pricelist),
+            period,
+            remoteid=remoteid,
+            status=status,
+            expiredate=expiredate,
         ).id
 
     # --- life cycle ---------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from cryptography.x509.oid import NameOID
 
 from pmenomssl.sandbox import ca
 
+# --- statuses (as upstream lists them) --------------------------------------------------------
+
 ORDERED = 1
 ACTIVE = 2
 STOPPED = 3
