@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from pmenomssl.sandbox.enom import commands, render
-from pmenomssl.sandbox.enom.certificates import PurchaseRecord
+from pmenomssl.sandbox.enom.certificates import ISSUED, PurchaseRecord
 from pmenomssl.sandbox.enom.errors import EnomError
 from pmenomssl.sandbox.enom.faults import DEFAULT_HUGE_SIZE, Fault, Faults
 from pmenomssl.sandbox.enom.state import SandboxState
@@ -160,7 +160,7 @@ class _Handler(SandboxHandler):
         if parts == ["seed"] and method == "POST":
             ids = sandbox.state.seed_certificates(
                 int(data.get("n", 10)),
-                status_id=int(data.get("status_id", 4)),
+                status_id=int(data.get("status_id", ISSUED)),
                 product=str(data.get("product", "certificate-rapidssl-rapidssl")),
             )
             return 201, {"first": ids[0] if ids else None, "count": len(ids)}
@@ -173,7 +173,7 @@ class _Handler(SandboxHandler):
         state = self.server.sandbox.state
         with state.lock:
             if action == "issue":
-                cert = state.set_status(cert_id, 4)
+                cert = state.set_status(cert_id, ISSUED)
             elif action == "reject":
                 cert = state.reject(cert_id)
             elif action == "refund":
