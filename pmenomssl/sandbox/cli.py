@@ -1,8 +1,10 @@
 """The command-line scaffolding shared by `pmenomssl sandbox enom` and `... upstream`.
 
-Each sandbox's own `cli.py` keeps its options, its banner and its `main`; this module holds the
-parts that are the same: an amount option, the secret (generated, or read from a file that is
-never printed), listening, and serving until SIGTERM/SIGINT.
+Each sandbox's own `cli.py` describes its command (`SandboxCommand`), adds its own options, says
+how to open the sandbox and prints its banner; this module holds the parts that are the same:
+the first options (where to listen, the login, the password file, the balance), the secret
+(generated, or read from a file that is never printed), listening, and serving until
+SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import FrameType
 from typing import TypeVar
@@ -30,12 +33,51 @@ def decimal_amount(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
 
 
-def add_listen_arguments(parser: argparse.ArgumentParser, default_port: int) -> None:
-    """--port and --host, the first options of every sandbox."""
-    parser.add_argument(
-        "--port", type=int, default=default_port, help="TCP port (0: any free port)"
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+@dataclass(frozen=True)
+class SandboxCommand:
+    """One sandbox's command line: its name, its first options' spellings and defaults."""
+
+    prog: str
+    description: str
+    default_port: int
+    login_option: str  # the login the sandbox accepts: "--uid" (ENOM), "--username" (upstream)
+    login_default: str
+    login_help: str
+    credential_file_option: str  # "--pw-file" (ENOM), "--password-file" (upstream)
+    credential_name: str  # what the file holds, for --help
+    default_balance: Decimal
+
+    def build_parser(self) -> argparse.ArgumentParser:
+        """The parser with the options every sandbox has; the caller adds its own after them."""
+        parser = argparse.ArgumentParser(prog=self.prog, description=self.description)
+        parser.add_argument(
+            "--port", type=int, default=self.default_port, help="TCP port (0: any free port)"
+        )
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument(self.login_option, default=self.login_default, help=self.login_help)
+        parser.add_argument(
+            self.credential_file_option,
+            help=f"file holding the {self.credential_name} to accept (never printed); "
+            "default: a generated one, printed",
+        )
+        parser.add_argument("--balance", type=decimal_amount, default=self.default_balance)
+        return parser
+
+    def main(
+        self,
+        args: argparse.Namespace,
+        make: Callable[[str], _Sandbox],
+        banner: Callable[[_Sandbox, str], Sequence[str]],
+    ) -> int:
+        """Open the sandbox (`make(password)`), print `banner(sandbox, password line)`, serve
+        until SIGTERM/SIGINT; the exit status (see `open_or_exit_status` for the failures)."""
+        secret_file = getattr(args, self.credential_file_option.lstrip("-").replace("-", "_"))
+        opened = open_or_exit_status(self.prog, secret_file, args.host, args.port, make)
+        if isinstance(opened, int):
+            return opened
+        sandbox, secret_line = opened
+        serve(sandbox, banner(sandbox, secret_line))
+        return 0
 
 
 def read_secret(path: str) -> str:

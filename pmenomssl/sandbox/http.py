@@ -3,7 +3,9 @@
 A sandbox subclasses `LoopbackSandbox` (where it listens, a serving thread, start/stop, `with`)
 and gives it a `SandboxHandler` subclass that routes one request (`_route`); the handler brings
 the socket and wire details both sandboxes need: TCP_NODELAY, a silent access log, a bounded
-body, `_send`, `_json`, a TCP reset, form parameters and the JSON admin body.
+body, `_send`, `_json`, a TCP reset, form parameters, and the `/_sandbox/` admin API's common
+part (its JSON input, the state, the armed faults, errors answered as JSON); each sandbox adds
+its own admin routes (`_admin_route`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ import socket
 import struct
 import threading
 import urllib.parse
+from decimal import InvalidOperation
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
+from pmenomssl.sandbox.faults import FaultBase, FaultRegistry
+
 ADMIN_PREFIX = "/_sandbox/"
+# An admin request's own mistakes (a missing or malformed field): answered 400 with the error.
+ADMIN_INPUT_ERRORS = (KeyError, ValueError, TypeError, InvalidOperation)
+
+AdminAnswer = tuple[int, object]  # HTTP status, JSON value
 
 _Sandbox = TypeVar("_Sandbox")
 _Self = TypeVar("_Self", bound="LoopbackSandbox")
@@ -41,6 +50,9 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
     params_body_first: ClassVar[bool]  # on a name in both, the body's value wins
     params_fold_case: ClassVar[bool]  # names are case-insensitive (lower-cased)
     params_skip_multipart: ClassVar[bool]  # a multipart body is not read as form data
+    admin_faults_route: ClassVar[str]  # "/_sandbox/<this>": list, arm, disarm faults
+    # Besides ADMIN_INPUT_ERRORS, what the sandbox's admin routes may raise (see `_admin_error`).
+    admin_errors: ClassVar[tuple[type[Exception], ...]] = ()
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -106,6 +118,54 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
             raise ValueError("the body must be a JSON object")
         return data, [p for p in route.split("/") if p]
 
+    # --- the admin API ------------------------------------------------------------------------
+
+    def _admin(self, method: str, route: str, body: bytes) -> AdminAnswer:
+        """One `/_sandbox/<route>` request: the common routes, then the sandbox's own."""
+        parts: list[str] = []
+        answered: tuple[type[Exception], ...] = (*ADMIN_INPUT_ERRORS, *self.admin_errors)
+        try:
+            data, parts = self._admin_input(body, route)
+            answer = self._common_admin_route(method, parts, data)
+            if answer is None:
+                answer = self._admin_route(method, parts, data)
+            if answer is None:
+                answer = (404, {"error": f"no admin route {method} {ADMIN_PREFIX}{route}"})
+            return answer
+        except answered as error:
+            return self._admin_error(error, parts)
+
+    def _common_admin_route(
+        self, method: str, parts: list[str], data: dict[str, Any]
+    ) -> AdminAnswer | None:
+        sandbox = self._sandbox
+        if method == "GET" and parts == ["state"]:
+            return 200, sandbox.state.snapshot()
+        if parts == [self.admin_faults_route]:
+            if method == "GET":
+                return 200, [f.as_dict() for f in sandbox.faults.armed()]
+            if method == "POST":
+                return 201, self._arm_fault(data).as_dict()
+            if method == "DELETE":
+                sandbox.faults.clear()
+                return 200, []
+        return None
+
+    def _admin_route(
+        self, method: str, parts: list[str], data: dict[str, Any]
+    ) -> AdminAnswer | None:
+        """The sandbox's own admin routes; None: no such route."""
+        raise NotImplementedError
+
+    def _arm_fault(self, data: dict[str, Any]) -> FaultBase:
+        """POST to the faults route: arm the fault `data` describes."""
+        raise NotImplementedError
+
+    def _admin_error(self, error: Exception, parts: list[str]) -> AdminAnswer:
+        """The answer to an admin request that raised `error` (one of ADMIN_INPUT_ERRORS or
+        `admin_errors`); by default 400 with the error's type and text."""
+        return 400, {"error": f"{type(error).__name__}: {error}"}
+
     # --- verbs --------------------------------------------------------------------------------
 
     def do_GET(self) -> None:
@@ -117,11 +177,15 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
+    @property
+    def _sandbox(self) -> LoopbackSandbox:
+        server: SandboxServer[LoopbackSandbox] = self.server  # type: ignore[assignment]
+        return server.sandbox
+
     def _dispatch(self, method: str) -> None:
         path = urllib.parse.urlsplit(self.path).path
         # Which source address each request came from (the module's `sourceip` binding).
-        server: SandboxServer[LoopbackSandbox] = self.server  # type: ignore[assignment]
-        server.sandbox.client_ips[str(self.client_address[0])] += 1
+        self._sandbox.client_ips[str(self.client_address[0])] += 1
         try:
             body = self._read_body()
         except ValueError:
@@ -129,17 +193,23 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         try:
-            self._route(method, path, body)
+            if path.startswith(ADMIN_PREFIX):
+                self._json(*self._admin(method, path[len(ADMIN_PREFIX) :], body))
+            else:
+                self._route(method, path, body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
     def _route(self, method: str, path: str, body: bytes) -> None:
-        """Answer one request whose body has been read (the API, the admin API or a 404)."""
+        """Answer one request outside the admin API whose body has been read (the API or a
+        404)."""
         raise NotImplementedError
 
 
-class _CallCounting(Protocol):
+class _SandboxAccount(Protocol):
     calls: collections.Counter[str]
+
+    def snapshot(self) -> dict[str, object]: ...
 
 
 class LoopbackSandbox:
@@ -147,7 +217,8 @@ class LoopbackSandbox:
 
     api_path: ClassVar[str]  # the path of the API the sandbox stands in for
     thread_name: ClassVar[str]  # the serving thread's name, followed by "-<port>"
-    state: _CallCounting  # the sandbox's account (each subclass names its own state class)
+    state: _SandboxAccount  # the sandbox's account (each subclass names its own state class)
+    faults: FaultRegistry[Any]  # the sandbox's armed faults (each subclass names its own)
 
     def __init__(self, host: str, port: int, handler: type[SandboxHandler]) -> None:
         self._server: SandboxServer[Any] = SandboxServer((host, port), handler)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pmenomssl.sandbox.upstream import functions as sandbox_functions
-from pmenomssl.sandbox.upstream.state import ApiError
+from pmenomssl.sandbox.upstream.errors import ApiError
 from pmenomssl.ssl import generate_key_and_csr
 from pmenomssl.upstream.errors import ERROR_TYPE_MISSING, MISSING_OBJECT_FUNC
 from tests.billreseller.conftest import Reseller, error_desc

@@ -14,6 +14,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from pmenomssl.sandbox.dates import add_months
 from pmenomssl.sandbox.upstream import (
     ACTIVE,
     CLIENT_SUSPENDABLE_ITEMTYPES,
@@ -22,7 +23,6 @@ from pmenomssl.sandbox.upstream import (
     PROCESSING,
     STOPPED,
 )
-from pmenomssl.sandbox.upstream.state import add_months
 from pmenomssl.upstream import functions
 from tests.billreseller.conftest import DEFAULT_PERIODS, UPSTREAM_TARIFFS
 from tests.billreseller.e2e_helpers import RecordingReseller, desc, rs_fixture  # noqa: F401

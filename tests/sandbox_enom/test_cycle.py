@@ -12,8 +12,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from pmenomssl.sandbox.ca import CA_COMMON_NAME
+from pmenomssl.sandbox.dates import add_months
 from pmenomssl.sandbox.enom import EnomSandbox
-from pmenomssl.sandbox.enom.ca import CA_COMMON_NAME, add_months
 
 from .conftest import Api, buy_and_configure, contacts, make_csr
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from pmenomssl.sandbox.dates import add_months
 from pmenomssl.sandbox.upstream import (
     ACTIVE,
     CLIENT_SUSPENDABLE_ITEMTYPES,
@@ -15,7 +16,6 @@ from pmenomssl.sandbox.upstream import (
     STOPPED,
     UpstreamSandbox,
 )
-from pmenomssl.sandbox.upstream.state import add_months
 from pmenomssl.upstream import functions
 from pmenomssl.upstream.errors import ERROR_TYPE_ACCESS, ERROR_TYPE_MISSING
 

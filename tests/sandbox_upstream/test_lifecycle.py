@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from pmenomssl.sandbox.enom import ca
+from pmenomssl.sandbox import ca
+from pmenomssl.sandbox.dates import add_months
 from pmenomssl.sandbox.upstream import ACTIVE, ORDERED, PROCESSING, STOPPED
-from pmenomssl.sandbox.upstream.state import add_months
 from pmenomssl.upstream.errors import ERROR_TYPE_MISSING, UpstreamMissing, error_class
 
 from .conftest import Api, make_csr

@@ -1,6 +1,7 @@
 """A BILLmanager stand-in (temp `$ROOT`, working `mgrctl`, schema subset) for tests and the demo.
 
-Never used against a real BILLmanager. See `StandIn` and `mgrctl` (what each function does).
+Never used against a real BILLmanager. See `StandIn`, `mgrctl` and `functions` (what each mgrctl
+function does).
 Names are imported lazily so that the stand-in's `mgrctl` script starts fast.
 """
 

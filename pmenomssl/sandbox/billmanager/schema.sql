@@ -1,6 +1,6 @@
 -- The subset of BILLmanager's schema the module reads (billmanager-protocol.md section 3.3),
 -- plus what the stand-in's mgrctl records. One file for MariaDB and SQLite: keep to types and
--- syntax both accept; `AUTO_INCREMENT` becomes `AUTOINCREMENT` for SQLite (schema.py).
+-- syntax both accept; `AUTO_INCREMENT` becomes `AUTOINCREMENT` for SQLite (store.py).
 -- Stand-in-only columns/tables are marked "stand-in".
 
 CREATE TABLE itemtype (

@@ -17,12 +17,19 @@ import os
 import stat
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pmenomssl.sandbox.billmanager import store as _store
-from pmenomssl.sandbox.billmanager.mgrctl import CONFIG, FAULTS, JOURNAL, TASK_TYPES_FILE
+from pmenomssl.sandbox.billmanager.files import (
+    CONFIG,
+    FAULTS,
+    JOURNAL,
+    PANEL_KEY,
+    TASK_TYPES_FILE,
+    update_json_object,
+)
+from pmenomssl.sandbox.billmanager.seeding import Seeding
 from pmenomssl.sandbox.billmanager.store import Store, StoreConfig
 
 DEFAULT_DB = _store.DEFAULT_SERVER
@@ -81,8 +88,9 @@ def _parse_db(db: str | StoreConfig, directory: Path) -> StoreConfig:
     return config
 
 
-class StandIn:
-    """BILLmanager's side of the protocol, on disk and in a database."""
+class StandIn(Seeding):
+    """BILLmanager's side of the protocol, on disk and in a database (seeding it: `Seeding`,
+    reading it back: `Readers`)."""
 
     def __init__(self, root: Path, config: StoreConfig, *, owns_database: bool = False) -> None:
         self.root = root
@@ -115,7 +123,7 @@ class StandIn:
         config = _parse_db(db, root)
         (root / CONFIG).write_text(config.to_json(), encoding="utf-8")
         os.chmod(root / CONFIG, 0o600)
-        key = root / "etc" / "billmgr.pem"
+        key = root / PANEL_KEY
         fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(_panel_key())
@@ -158,10 +166,6 @@ class StandIn:
         return self.root / "sbin" / "mgrctl"
 
     @property
-    def key_path(self) -> Path:
-        return self.root / "etc" / "billmgr.pem"
-
-    @property
     def journal_path(self) -> Path:
         return self.root / JOURNAL
 
@@ -191,20 +195,16 @@ class StandIn:
         `times`: only the next N calls; `extra`: `type`/`object`/`message` for `error`,
         `seconds` for `hang`/`slow`, `code` for `exit`.
         """
-        path = self.root / FAULTS
-        faults = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         spec: dict[str, Any] = {"kind": kind, **extra}
         if times is not None:
             spec["times"] = times
-        faults[func] = spec
-        path.write_text(json.dumps(faults), encoding="utf-8")
+        update_json_object(self.root / FAULTS, lambda faults: faults.update({func: spec}))
 
     def set_task_type(self, operation: str, task_type: str) -> None:
         """What `task.gettype operation=…` answers from now on ("" = no task type)."""
-        path = self.root / TASK_TYPES_FILE
-        types = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        types[operation] = task_type
-        path.write_text(json.dumps(types), encoding="utf-8")
+        update_json_object(
+            self.root / TASK_TYPES_FILE, lambda types: types.update({operation: task_type})
+        )
 
     def clear_faults(self) -> None:
         (self.root / FAULTS).unlink(missing_ok=True)
@@ -224,306 +224,3 @@ class StandIn:
 
     def clear_journal(self) -> None:
         self.journal_path.write_text("", encoding="utf-8")
-
-    # -- seeding -----------------------------------------------------------------------------
-
-    def _encrypt(self, value: str) -> str:
-        from pmenomssl.billing.crypto import encrypt_value
-
-        return encrypt_value(value, self.key_path)
-
-    def add_module(
-        self,
-        name: str = "pmenomssl",
-        params: dict[str, str] | None = None,
-        crypted_params: dict[str, str] | None = None,
-        active: bool = True,
-        *,
-        title: str | None = None,
-    ) -> int:
-        """A `processingmodule` row with module=`name`; returns its id."""
-        module_id = self.store.insert(
-            "processingmodule",
-            {
-                "name": title or f"{name} stand-in",
-                "module": name,
-                "active": "on" if active else "off",
-            },
-        )
-        for key, value in (params or {}).items():
-            self.store.set_param("processingparam", "processingmodule", module_id, key, value)
-        for key, value in (crypted_params or {}).items():
-            self.store.set_param(
-                "processingcryptedparam", "processingmodule", module_id, key, self._encrypt(value)
-            )
-        return module_id
-
-    def _itemtype(self, intname: str) -> int:
-        rows = self.store.query("SELECT id FROM itemtype WHERE intname = %s", [intname])
-        if rows:
-            return int(rows[0]["id"])
-        return self.store.insert("itemtype", {"intname": intname, "name": intname})
-
-    def add_pricelist(
-        self,
-        intname: str,
-        itemtype: str = "certificate",
-        params: dict[str, str] | None = None,
-        *,
-        module_id: int | None = None,
-        parent: int | None = None,
-    ) -> int:
-        """A tariff (`pricelist`) with `intname` of `itemtype`; returns its id.
-
-        `module_id` also links it in processingmodule2pricelist."""
-        pricelist_id = self.store.insert(
-            "pricelist",
-            {
-                "intname": intname,
-                "name": intname,
-                "itemtype": self._itemtype(itemtype),
-                "parent": parent,
-            },
-        )
-        for key, value in (params or {}).items():
-            self.store.insert(
-                "pricelistparam", {"pricelist": pricelist_id, "intname": key, "value": value}
-            )
-        if module_id is not None:
-            self.store.insert(
-                "processingmodule2pricelist",
-                {"processingmodule": module_id, "pricelist": pricelist_id},
-            )
-        return pricelist_id
-
-    def add_item(
-        self,
-        module_id: int | None,
-        pricelist: str | int,
-        *,
-        params: dict[str, str] | None = None,
-        crypted_params: dict[str, str] | None = None,
-        csr: str = "",
-        pkey: str = "",
-        crt: str = "",
-        period: int | None = 12,
-        status: int = 1,
-        expiredate: date | None = None,
-        opendate: date | None = None,
-        account: int | None = 1,
-        remoteid: str = "",
-        name: str = "",
-    ) -> int:
-        """An `item` (plus params and a `certificate` row when csr/pkey/crt is given).
-
-        `pricelist`: a tariff id, or an intname (created as a certificate tariff if missing).
-        """
-        if isinstance(pricelist, int):
-            pricelist_id = pricelist
-        else:
-            rows = self.store.query(
-                "SELECT id FROM pricelist WHERE intname = %s ORDER BY id", [pricelist]
-            )
-            pricelist_id = (
-                int(rows[0]["id"]) if rows else self.add_pricelist(pricelist, module_id=module_id)
-            )
-        item_id = self.store.insert(
-            "item",
-            {
-                "name": name,
-                "pricelist": pricelist_id,
-                "processingmodule": module_id,
-                "account": account,
-                "period": period,
-                "status": status,
-                "expiredate": expiredate.isoformat() if expiredate else None,
-                "opendate": opendate.isoformat() if opendate else None,
-                "remoteid": remoteid,
-            },
-        )
-        for key, value in (params or {}).items():
-            self.store.set_param("itemparam", "item", item_id, key, value)
-        for key, value in (crypted_params or {}).items():
-            self.store.set_param("itemcryptedparam", "item", item_id, key, self._encrypt(value))
-        if csr or pkey or crt:
-            self.store.insert(
-                "certificate", {"item": item_id, "pkey": pkey, "csr": csr, "crt": crt}
-            )
-        return item_id
-
-    def add_addon(self, parent_item_id: int, addon_intname: str, value: int | None) -> int:
-        """An addon of a service: a child item (`parent` = the service, `intvalue` = `value`)
-        on the addon tariff `addon_intname`, whose `pricelist.parent` is the service's tariff.
-        That addon tariff is created (same item type as the service's) when missing. Returns
-        the child item's id."""
-        rows = self.store.query(
-            "SELECT i.pricelist, i.processingmodule, i.account, i.period, p.itemtype"
-            " FROM item i LEFT JOIN pricelist p ON p.id = i.pricelist WHERE i.id = %s",
-            [parent_item_id],
-        )
-        if not rows:
-            raise KeyError(f"no item {parent_item_id}")
-        parent = rows[0]
-        found = self.store.query(
-            "SELECT id FROM pricelist WHERE intname = %s AND parent = %s ORDER BY id",
-            [addon_intname, parent["pricelist"]],
-        )
-        if found:
-            addon_pricelist = int(found[0]["id"])
-        else:
-            addon_pricelist = self.store.insert(
-                "pricelist",
-                {
-                    "intname": addon_intname,
-                    "name": addon_intname,
-                    "itemtype": parent["itemtype"],
-                    "parent": parent["pricelist"],
-                },
-            )
-        return self.store.insert(
-            "item",
-            {
-                "name": addon_intname,
-                "pricelist": addon_pricelist,
-                "processingmodule": parent["processingmodule"],
-                "account": parent["account"],
-                "parent": parent_item_id,
-                "intvalue": value,
-                "period": parent["period"],
-                "status": 2,
-            },
-        )
-
-    def set_addon_value(self, addon_item_id: int, value: int | None) -> None:
-        """A client's change of an addon's amount (before BILLmanager runs `setparam`)."""
-        self.store.execute("UPDATE item SET intvalue = %s WHERE id = %s", [value, addon_item_id])
-
-    def change_pricelist(self, item_id: int, new_pricelist: int) -> None:
-        """A client's tariff change as BILLmanager leaves it before `setparam`: the old tariff
-        in `item.lastpricelist`, the new one in `item.pricelist`."""
-        self.store.execute(
-            "UPDATE item SET lastpricelist = pricelist, pricelist = %s WHERE id = %s",
-            [new_pricelist, item_id],
-        )
-
-    def set_certificate(
-        self,
-        item_id: int,
-        *,
-        csr: str | None = None,
-        pkey: str | None = None,
-        crt: str | None = None,
-    ) -> None:
-        """Create or update an item's certificate row (a client's new CSR before reopen)."""
-        if not self.store.query("SELECT id FROM certificate WHERE item = %s", [item_id]):
-            self.store.insert("certificate", {"item": item_id, "pkey": "", "csr": "", "crt": ""})
-        for column, value in (("csr", csr), ("pkey", pkey), ("crt", crt)):
-            if value is not None:
-                self.store.execute(
-                    f"UPDATE certificate SET {column} = %s WHERE item = %s",  # noqa: S608
-                    [value, item_id],
-                )
-
-    def set_item_param(self, item_id: int, name: str, value: str, *, crypted: bool = False) -> None:
-        if crypted:
-            self.store.set_param("itemcryptedparam", "item", item_id, name, self._encrypt(value))
-        else:
-            self.store.set_param("itemparam", "item", item_id, name, value)
-
-    def set_raw_crypted_param(self, item_id: int, name: str, stored_value: str) -> None:
-        """Store `stored_value` as-is in itemcryptedparam (to test values that do not decrypt)."""
-        self.store.set_param("itemcryptedparam", "item", item_id, name, stored_value)
-
-    def add_country(self, iso2: str, name: str = "", *, country_id: int | None = None) -> int:
-        """A row of BILLmanager's `country` table; returns its id (what `org_country` holds)."""
-        values: dict[str, object] = {"name": name or iso2, "iso2": iso2}
-        if country_id is not None:
-            values["id"] = country_id
-        return self.store.insert("country", values)
-
-    def add_runningoperation(
-        self, item_id: int | None, trycount: int = 0, *, operation: str = ""
-    ) -> int:
-        return self.store.insert(
-            "runningoperation", {"item": item_id, "trycount": trycount, "operation": operation}
-        )
-
-    def set_trycount(self, runningoperation: int, trycount: int) -> None:
-        self.store.execute(
-            "UPDATE runningoperation SET trycount = %s WHERE id = %s", [trycount, runningoperation]
-        )
-
-    # -- readers -----------------------------------------------------------------------------
-
-    def item_params(self, item_id: int) -> dict[str, str]:
-        """Plain `itemparam` values."""
-        rows = self.store.query(
-            "SELECT intname, value FROM itemparam WHERE item = %s ORDER BY id", [item_id]
-        )
-        return {str(r["intname"]): "" if r["value"] is None else str(r["value"]) for r in rows}
-
-    def item_crypted_params(self, item_id: int, *, decrypt: bool = True) -> dict[str, str]:
-        """`itemcryptedparam` values, decrypted unless `decrypt=False`."""
-        from pmenomssl.billing.crypto import decrypt_value
-
-        rows = self.store.query(
-            "SELECT intname, value FROM itemcryptedparam WHERE item = %s ORDER BY id", [item_id]
-        )
-        return {
-            str(r["intname"]): decrypt_value(str(r["value"]), self.key_path)
-            if decrypt
-            else str(r["value"])
-            for r in rows
-        }
-
-    def module_params(self, module_id: int) -> dict[str, str]:
-        rows = self.store.query(
-            "SELECT intname, value FROM processingparam WHERE processingmodule = %s", [module_id]
-        )
-        return {str(r["intname"]): str(r["value"] or "") for r in rows}
-
-    def item_row(self, item_id: int) -> dict[str, Any]:
-        """The `item` row; dates as `date` on both engines."""
-        rows = self.store.query("SELECT * FROM item WHERE id = %s", [item_id])
-        if not rows:
-            raise KeyError(f"no item {item_id}")
-        row = dict(rows[0])
-        for column in ("expiredate", "opendate"):
-            value = row.get(column)
-            if isinstance(value, str) and value:
-                row[column] = date.fromisoformat(value[:10])
-        return row
-
-    def certificate_row(self, item_id: int) -> dict[str, Any] | None:
-        rows = self.store.query("SELECT * FROM certificate WHERE item = %s", [item_id])
-        return dict(rows[0]) if rows else None
-
-    def service_status(self, item_id: int) -> int | None:
-        value = self.item_params(item_id).get("service_status")
-        return int(value) if value and value.isdigit() else None
-
-    def balance(self, module_id: int) -> dict[str, Any] | None:
-        rows = self.store.query(
-            "SELECT balance, currency, notify_time FROM processingmodulebalance"
-            " WHERE processingmodule = %s",
-            [module_id],
-        )
-        return dict(rows[0]) if rows else None
-
-    def tasks(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.store.query("SELECT * FROM task ORDER BY id")]
-
-    def runningoperation(self, runningoperation: int) -> dict[str, Any]:
-        rows = self.store.query("SELECT * FROM runningoperation WHERE id = %s", [runningoperation])
-        if not rows:
-            raise KeyError(f"no runningoperation {runningoperation}")
-        return dict(rows[0])
-
-    def problems(self) -> list[dict[str, Any]]:
-        """The admin problems registered and not cleared: name, obj (the module id), level,
-        params (dict)."""
-        rows = self.store.query("SELECT name, obj, level, params FROM problem ORDER BY id")
-        return [{**dict(r), "params": json.loads(r["params"] or "{}")} for r in rows]
-
-    def items(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.store.query("SELECT * FROM item ORDER BY id")]

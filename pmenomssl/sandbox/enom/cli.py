@@ -51,33 +51,25 @@ import argparse
 import secrets
 from decimal import Decimal
 
-from pmenomssl.sandbox.cli import (
-    add_listen_arguments,
-    decimal_amount,
-    open_or_exit_status,
-    serve,
-)
-from pmenomssl.sandbox.cli import run as run  # re-exported: `run(sandbox, stop)` lived here
+from pmenomssl.sandbox.cli import SandboxCommand, serve
 from pmenomssl.sandbox.enom.server import EnomSandbox
 
-PROG = "pmenomssl sandbox enom"
-DEFAULT_PORT = 8765
 DEFAULT_UID = "sandbox-uid"
+COMMAND = SandboxCommand(
+    prog="pmenomssl sandbox enom",
+    description="Serve a local ENOM reseller API (interface.asp) for tests and demos.",
+    default_port=8765,
+    login_option="--uid",
+    login_default=DEFAULT_UID,
+    login_help="login ID the sandbox accepts",
+    credential_file_option="--pw-file",
+    credential_name="password/API token",
+    default_balance=Decimal("5000.00"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Serve a local ENOM reseller API (interface.asp) for tests and demos.",
-    )
-    add_listen_arguments(parser, DEFAULT_PORT)
-    parser.add_argument("--uid", default=DEFAULT_UID, help="login ID the sandbox accepts")
-    parser.add_argument(
-        "--pw-file",
-        help="file holding the password/API token to accept (never printed); "
-        "default: a generated one, printed",
-    )
-    parser.add_argument("--balance", type=decimal_amount, default=Decimal("5000.00"))
+    parser = COMMAND.build_parser()
     parser.add_argument(
         "--issue-after-polls",
         type=int,
@@ -102,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(sandbox: EnomSandbox, pw_line: str) -> None:
-    """Print how to connect, then serve until SIGTERM/SIGINT."""
-    serve(sandbox, [f"ENOM sandbox: {sandbox.url}", f"uid: {sandbox.uid}", f"pw:  {pw_line}"])
+def _banner(sandbox: EnomSandbox, pw_line: str) -> list[str]:
+    """How to connect."""
+    return [f"ENOM sandbox: {sandbox.url}", f"uid: {sandbox.uid}", f"pw:  {pw_line}"]
 
 
 def serve_forever(
@@ -112,29 +104,22 @@ def serve_forever(
 ) -> None:
     """Serve a sandbox until SIGTERM/SIGINT; a generated password is printed, a given one not."""
     sandbox = EnomSandbox(uid=uid, pw=pw or secrets.token_urlsafe(18), host=host, port=port)
-    _serve(sandbox, "(as given)" if pw else sandbox.pw)
+    serve(sandbox, _banner(sandbox, "(as given)" if pw else sandbox.pw))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`pmenomssl sandbox enom [--port N] [--host H] [--uid U] [--pw-file F] ...`."""
-    args = build_parser().parse_args(argv)
-    opened = open_or_exit_status(
-        PROG,
-        args.pw_file,
-        args.host,
-        args.port,
-        lambda pw: EnomSandbox(
-            uid=args.uid, pw=pw, balance=args.balance, host=args.host, port=args.port
-        ),
-    )
-    if isinstance(opened, int):
-        return opened
-    sandbox, pw_line = opened
+def _open(args: argparse.Namespace, pw: str) -> EnomSandbox:
+    """The sandbox the options describe, listening."""
+    sandbox = EnomSandbox(uid=args.uid, pw=pw, balance=args.balance, host=args.host, port=args.port)
     policy = sandbox.state.policy
     policy.polls_before_issue = args.issue_after_polls
     policy.seconds_before_issue = args.issue_after_seconds
     policy.immediately = args.issue_immediately
     sandbox.state.clock.set_hours(args.utc_offset)
     sandbox.state.lower_case_tags = args.lower_case_tags
-    _serve(sandbox, pw_line)
-    return 0
+    return sandbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`pmenomssl sandbox enom [--port N] [--host H] [--uid U] [--pw-file F] ...`."""
+    args = build_parser().parse_args(argv)
+    return COMMAND.main(args, lambda pw: _open(args, pw), _banner)

@@ -11,18 +11,18 @@ import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from pmenomssl.sandbox.enom import ca, render
-from pmenomssl.sandbox.enom.state import (
+from pmenomssl.sandbox import ca
+from pmenomssl.sandbox.enom import answers
+from pmenomssl.sandbox.enom.certificates import CONTACT_FIELDS, CONTACT_TYPES
+from pmenomssl.sandbox.enom.errors import (
     BAD_LOGIN,
-    CONTACT_FIELDS,
-    CONTACT_TYPES,
     INVALID,
     MISSING,
     EnomError,
-    SandboxState,
     fail,
     ip_not_allowed,
 )
+from pmenomssl.sandbox.enom.state import SandboxState
 
 MAX_PAGE_SIZE = 250
 DEFAULT_PAGE_SIZE = 25
@@ -75,17 +75,17 @@ Handler = Callable[[SandboxState, Params], str]
 
 
 def _get_balance(state: SandboxState, p: Params) -> str:
-    return render.balance(state.balance, state.available_balance)
+    return answers.balance(state.balance, state.available_balance)
 
 
 def _get_certs(state: SandboxState, p: Params) -> str:
-    return render.products([x for x in state.products.values() if x.enabled])
+    return answers.products([x for x in state.products.values() if x.enabled])
 
 
 def _purchase_services(state: SandboxState, p: Params) -> str:
     years = p.integer("NumYears", 1)
     cert = state.purchase(p.require("Service"), years or 1)
-    return render.purchase(cert)
+    return answers.purchase(cert)
 
 
 def _contacts(p: Params) -> dict[str, str]:
@@ -108,12 +108,12 @@ def _configure(state: SandboxState, p: Params) -> str:
         p.numbered("UCCDomainList"),
         p.numbered("UCCEmailList"),
     )
-    return render.configure(cert, state.approvers(cert))
+    return answers.configure(cert, state.approvers(cert))
 
 
 def _get_approver_email(state: SandboxState, p: Params) -> str:
     cert = state.cert(p.require("CertID"))
-    return render.get_approvers(state.approvers(cert, p.get("Domain")))
+    return answers.get_approvers(state.approvers(cert, p.get("Domain")))
 
 
 _CSR_FIELDS = (
@@ -137,14 +137,14 @@ def _purchase_cert(state: SandboxState, p: Params) -> str:
         {name: p.get(name) for name in _CSR_FIELDS if p.get(name)},
         p.numbered("UCCEmailList"),
     )
-    return render.submit(cert)
+    return answers.submit(cert)
 
 
 def _get_cert_detail(state: SandboxState, p: Params) -> str:
     cert = state.cert(p.require("CertID"))
     state.advance(cert, poll=True)
     state.ensure_x509(cert)
-    return render.detail(cert, ca.get_ca().pem)
+    return answers.detail(cert, ca.get_ca().pem)
 
 
 def _date(p: Params, name: str) -> datetime.date | None:
@@ -175,7 +175,7 @@ def _get_cert_list(state: SandboxState, p: Params) -> str:
         descending=direction != "asc",
     )
     page = selected[start - 1 : start - 1 + size]
-    return render.cert_list(
+    return answers.cert_list(
         page,
         total_matching=len(selected),
         total_account=len(state.certs),
@@ -191,38 +191,38 @@ def _get_cert_list(state: SandboxState, p: Params) -> str:
 
 def _parse_csr(state: SandboxState, p: Params) -> str:
     state.cert(p.require("CertID"))
-    return render.parse_csr(state.parse_csr(p.get("CSR")))
+    return answers.parse_csr(state.parse_csr(p.get("CSR")))
 
 
 def _reissue(state: SandboxState, p: Params) -> str:
     state.reissue(p.require("CertID"), p.get("CSR"))
-    return render.reissue()
+    return answers.reissue()
 
 
 def _resend_approver(state: SandboxState, p: Params) -> str:
     cert = state.resend_approver(p.require("CertID"))
-    return render.approver_email_result("CertResendApproverEmail", cert.approver_email)
+    return answers.approver_email_result("CertResendApproverEmail", cert.approver_email)
 
 
 def _change_approver(state: SandboxState, p: Params) -> str:
     cert = state.change_approver(p.require("CertID"), p.get("ApproverEmail"))
-    return render.approver_email_result("CertChangeApproverEmail", cert.approver_email)
+    return answers.approver_email_result("CertChangeApproverEmail", cert.approver_email)
 
 
 def _resend_fulfillment(state: SandboxState, p: Params) -> str:
     state.resend_fulfillment(p.require("CertID"))
-    return render.resend_fulfillment()
+    return answers.resend_fulfillment()
 
 
 def _modify_order(state: SandboxState, p: Params) -> str:
-    return render.modify_order(state.modify_order(p.require("CertID")))
+    return answers.modify_order(state.modify_order(p.require("CertID")))
 
 
 def _get_order_detail(state: SandboxState, p: Params) -> str:
     order_id = p.require("OrderID")
     cert_id = state.orders.get(int(order_id)) if order_id.isdigit() else None
     cert = state.certs.get(cert_id) if cert_id is not None else None
-    return render.order_detail(cert, order_id)
+    return answers.order_detail(cert, order_id)
 
 
 COMMANDS: dict[str, tuple[str, Handler]] = {

@@ -28,12 +28,15 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 
 from pmenomssl.sandbox.enom import commands, render
-from pmenomssl.sandbox.enom.faults import Fault, Faults
-from pmenomssl.sandbox.enom.state import EnomError, PurchaseRecord, SandboxState
-from pmenomssl.sandbox.http import ADMIN_PREFIX, LoopbackSandbox, SandboxHandler, SandboxServer
+from pmenomssl.sandbox.enom.certificates import ISSUED, PurchaseRecord
+from pmenomssl.sandbox.enom.errors import EnomError
+from pmenomssl.sandbox.enom.faults import DEFAULT_HUGE_SIZE, Fault, Faults
+from pmenomssl.sandbox.enom.state import SandboxState
+from pmenomssl.sandbox.http import AdminAnswer, LoopbackSandbox, SandboxHandler, SandboxServer
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +64,16 @@ class _Handler(SandboxHandler):
     params_body_first = False  # ENOM reads the query string first
     params_fold_case = True  # ENOM's parameter names are case-insensitive
     params_skip_multipart = True  # a multipart upload is not form data to ENOM
+    admin_faults_route = "faults"
+    admin_errors = (EnomError,)
 
     def _route(self, method: str, path: str, body: bytes) -> None:
-        if path.lower() == API_PATH:
-            if method == "DELETE":
-                self._send(405, b"method not allowed\n", "text/plain")
-            else:
-                self._api(body)
-        elif path.startswith(ADMIN_PREFIX):
-            self._admin(method, path[len(ADMIN_PREFIX) :], body)
-        else:
+        if path.lower() != API_PATH:
             self._send(404, b"not found\n", "text/plain")
+        elif method == "DELETE":
+            self._send(405, b"method not allowed\n", "text/plain")
+        else:
+            self._api(body)
 
     # --- interface.asp --------------------------------------------------------------------
 
@@ -80,8 +82,7 @@ class _Handler(SandboxHandler):
         params = self._params(body)
         command = commands.canonical(params.get("command", ""))
         client_ip = self.client_address[0]
-        with sandbox.state.lock:
-            sandbox.state.calls[command] += 1
+        sandbox.state.count_call(command)
         delay, fault = sandbox.faults.take(command)
         started = time.monotonic()
         outcome: commands.Outcome | None = None
@@ -139,63 +140,52 @@ class _Handler(SandboxHandler):
 
     # --- admin ------------------------------------------------------------------------------
 
-    def _admin(self, method: str, route: str, body: bytes) -> None:
+    def _arm_fault(self, data: dict[str, Any]) -> Fault:
+        times = data.get("times", 1)
+        return self.server.sandbox.faults.add(
+            str(data["kind"]),
+            command=data.get("command"),
+            times=None if times is None else int(times),
+            seconds=float(data.get("seconds", 1.0)),
+            size=int(data.get("size", DEFAULT_HUGE_SIZE)),
+        )
+
+    def _admin_route(
+        self, method: str, parts: list[str], data: dict[str, Any]
+    ) -> AdminAnswer | None:
         sandbox = self.server.sandbox
-        try:
-            data, parts = self._admin_input(body, route)
-            if method == "GET" and parts == ["state"]:
-                self._json(200, sandbox.state.snapshot())
-            elif parts == ["faults"] and method == "GET":
-                self._json(200, [f.as_dict() for f in sandbox.faults.armed()])
-            elif parts == ["faults"] and method == "POST":
-                fault = sandbox.faults.add(
-                    str(data["kind"]),
-                    command=data.get("command"),
-                    times=None if data.get("times", 1) is None else int(data.get("times", 1)),
-                    seconds=float(data.get("seconds", 1.0)),
-                    size=int(data.get("size", 16 * 1024 * 1024)),
-                )
-                self._json(201, fault.as_dict())
-            elif parts == ["faults"] and method == "DELETE":
-                sandbox.faults.clear()
-                self._json(200, [])
-            elif parts == ["config"] and method == "POST":
-                sandbox.configure(data)
-                self._json(200, sandbox.state.snapshot())
-            elif parts == ["seed"] and method == "POST":
-                ids = sandbox.state.seed_certificates(
-                    int(data.get("n", 10)),
-                    status_id=int(data.get("status_id", 4)),
-                    product=str(data.get("product", "certificate-rapidssl-rapidssl")),
-                )
-                self._json(201, {"first": ids[0] if ids else None, "count": len(ids)})
-            elif len(parts) == 3 and parts[0] == "certs" and method == "POST":
-                cert_id = int(parts[1])
-                action = parts[2]
-                state = sandbox.state
-                with state.lock:
-                    if action == "issue":
-                        cert = state.set_status(cert_id, 4)
-                    elif action == "reject":
-                        cert = state.reject(cert_id)
-                    elif action == "refund":
-                        cert = state.refund(cert_id)
-                    else:
-                        raise ValueError(f"unknown action {action!r}: issue, reject, refund")
-                    self._json(
-                        200,
-                        {
-                            "cert_id": cert.cert_id,
-                            "status_id": cert.status_id,
-                            "status": cert.status,
-                        },
-                    )
+        if parts == ["config"] and method == "POST":
+            sandbox.configure(data)
+            return 200, sandbox.state.snapshot()
+        if parts == ["seed"] and method == "POST":
+            ids = sandbox.state.seed_certificates(
+                int(data.get("n", 10)),
+                status_id=int(data.get("status_id", ISSUED)),
+                product=str(data.get("product", "certificate-rapidssl-rapidssl")),
+            )
+            return 201, {"first": ids[0] if ids else None, "count": len(ids)}
+        if len(parts) == 3 and parts[0] == "certs" and method == "POST":
+            return 200, self._cert_action(int(parts[1]), parts[2])
+        return None
+
+    def _cert_action(self, cert_id: int, action: str) -> dict[str, object]:
+        """POST /_sandbox/certs/<id>/<action>: what ENOM's side does to a certificate."""
+        state = self.server.sandbox.state
+        with state.lock:
+            if action == "issue":
+                cert = state.set_status(cert_id, ISSUED)
+            elif action == "reject":
+                cert = state.reject(cert_id)
+            elif action == "refund":
+                cert = state.refund(cert_id)
             else:
-                self._json(404, {"error": f"no admin route {method} /_sandbox/{route}"})
-        except EnomError as error:
-            self._json(404, {"error": str(error)})
-        except (KeyError, ValueError, TypeError, InvalidOperation) as error:
-            self._json(400, {"error": f"{type(error).__name__}: {error}"})
+                raise ValueError(f"unknown action {action!r}: issue, reject, refund")
+            return {"cert_id": cert.cert_id, "status_id": cert.status_id, "status": cert.status}
+
+    def _admin_error(self, error: Exception, parts: list[str]) -> AdminAnswer:
+        if isinstance(error, EnomError):  # an unknown certificate
+            return 404, {"error": str(error)}
+        return super()._admin_error(error, parts)
 
 
 class EnomSandbox(LoopbackSandbox):
@@ -204,6 +194,7 @@ class EnomSandbox(LoopbackSandbox):
     api_path = API_PATH
     thread_name = "enom-sandbox"
     state: SandboxState
+    faults: Faults
 
     def __init__(
         self,

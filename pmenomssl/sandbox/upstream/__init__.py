@@ -7,28 +7,31 @@ certificates, the account-level failure modes, fault injection and a JSON admin 
         ...  # up.url, up.username, up.password, up.calls, up.orders, up.services(), up.balance
 
 `pmenomssl sandbox upstream --port N` serves it for people (see `pmenomssl.sandbox.upstream.cli`).
-Tariff ids and charging rules: `pmenomssl.sandbox.upstream.state`; functions:
+Tariff ids: `pmenomssl.sandbox.upstream.catalogue`; charging rules:
+`pmenomssl.sandbox.upstream.state`; functions:
 `pmenomssl.sandbox.upstream.functions`; faults: `pmenomssl.sandbox.upstream.faults`.
 """
 
 from __future__ import annotations
 
+from pmenomssl.sandbox.upstream.catalogue import (
+    ITEMTYPES,
+    SandboxTariff,
+    TariffAddon,
+    format_money,
+)
 from pmenomssl.sandbox.upstream.faults import FAULT_KINDS, Fault, Faults
 from pmenomssl.sandbox.upstream.server import UpstreamSandbox
-from pmenomssl.sandbox.upstream.state import (
+from pmenomssl.sandbox.upstream.services import (
     ACTIVE,
     CLIENT_SUSPENDABLE_ITEMTYPES,
     DELETED,
-    ITEMTYPES,
     ORDERED,
     PROCESSING,
     STOPPED,
     OrderRecord,
     ProlongRecord,
     SandboxService,
-    SandboxTariff,
-    TariffAddon,
-    format_money,
 )
 
 __all__ = [

@@ -50,7 +50,7 @@ Failure modes and state from another shell (JSON admin API, never shows the pass
          http://127.0.0.1:8766/_sandbox/services      # an unlinked service, for `import`
 
 Fault kinds: reset_before, reset_after, timeout, http_500, truncated, html (see `faults.py`).
-Tariffs and charging: `pmenomssl.sandbox.upstream.state`.
+Tariffs: `pmenomssl.sandbox.upstream.catalogue`; charging: `pmenomssl.sandbox.upstream.state`.
 """
 
 from __future__ import annotations
@@ -58,17 +58,20 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
-from pmenomssl.sandbox.cli import (
-    add_listen_arguments,
-    decimal_amount,
-    open_or_exit_status,
-    serve,
-)
-from pmenomssl.sandbox.cli import run as run  # re-exported: `run(sandbox, stop)` lived here
+from pmenomssl.sandbox.cli import SandboxCommand
 from pmenomssl.sandbox.upstream.server import DEFAULT_USERNAME, UpstreamSandbox
 
-PROG = "pmenomssl sandbox upstream"
-DEFAULT_PORT = 8766
+COMMAND = SandboxCommand(
+    prog="pmenomssl sandbox upstream",
+    description="Serve a local upstream BILLmanager client API (out=xml) for tests and demos.",
+    default_port=8766,
+    login_option="--username",
+    login_default=DEFAULT_USERNAME,
+    login_help="the account's login",
+    credential_file_option="--password-file",
+    credential_name="password",
+    default_balance=Decimal("10000.00"),
+)
 
 
 def _non_negative(text: str) -> int:
@@ -82,18 +85,7 @@ def _non_negative(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Serve a local upstream BILLmanager client API (out=xml) for tests and demos.",
-    )
-    add_listen_arguments(parser, DEFAULT_PORT)
-    parser.add_argument("--username", default=DEFAULT_USERNAME, help="the account's login")
-    parser.add_argument(
-        "--password-file",
-        help="file holding the password to accept (never printed); default: a generated one, "
-        "printed",
-    )
-    parser.add_argument("--balance", type=decimal_amount, default=Decimal("10000.00"))
+    parser = COMMAND.build_parser()
     parser.add_argument("--currency", default="RUB")
     parser.add_argument(
         "--activate-after",
@@ -104,26 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(sandbox: UpstreamSandbox, password_line: str) -> None:
-    """Print how to connect, then serve until SIGTERM/SIGINT."""
-    serve(
-        sandbox,
-        [
-            f"Upstream BILLmanager sandbox: {sandbox.url}",
-            f"username: {sandbox.username}",
-            f"password: {password_line}",
-        ],
-    )
+def _banner(sandbox: UpstreamSandbox, password_line: str) -> list[str]:
+    """How to connect."""
+    return [
+        f"Upstream BILLmanager sandbox: {sandbox.url}",
+        f"username: {sandbox.username}",
+        f"password: {password_line}",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     """`pmenomssl sandbox upstream [--port N] [--password-file F] ...`."""
     args = build_parser().parse_args(argv)
-    opened = open_or_exit_status(
-        PROG,
-        args.password_file,
-        args.host,
-        args.port,
+    return COMMAND.main(
+        args,
         lambda password: UpstreamSandbox(
             args.balance,
             args.currency,
@@ -133,9 +119,5 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             port=args.port,
         ),
+        _banner,
     )
-    if isinstance(opened, int):
-        return opened
-    sandbox, password_line = opened
-    _serve(sandbox, password_line)
-    return 0

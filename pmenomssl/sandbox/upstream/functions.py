@@ -41,17 +41,10 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 
-from pmenomssl.sandbox.upstream.state import (
-    COUNTRIES,
-    DATACENTERS,
-    ERROR_TYPE_VALUE,
-    ITEMTYPES,
-    STATUS_NAMES,
-    ApiError,
-    SandboxService,
-    UpstreamState,
-    format_money,
-)
+from pmenomssl.sandbox.upstream.catalogue import COUNTRIES, DATACENTERS, ITEMTYPES, format_money
+from pmenomssl.sandbox.upstream.errors import ERROR_TYPE_VALUE, ApiError
+from pmenomssl.sandbox.upstream.services import STATUS_NAMES, SandboxService
+from pmenomssl.sandbox.upstream.state import UpstreamState
 from pmenomssl.upstream.errors import ERROR_TYPE_MISSING, error_xml
 
 # The function names, the UNCONFIRMED ones among them, are the client's: one place, so the

@@ -36,19 +36,20 @@ import secrets
 import select
 import socket
 import threading
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 
-from pmenomssl.sandbox.http import ADMIN_PREFIX, LoopbackSandbox, SandboxHandler, SandboxServer
+from pmenomssl.sandbox.http import AdminAnswer, LoopbackSandbox, SandboxHandler, SandboxServer
 from pmenomssl.sandbox.upstream import functions
 from pmenomssl.sandbox.upstream.faults import Fault, Faults
-from pmenomssl.sandbox.upstream.state import (
+from pmenomssl.sandbox.upstream.services import (
     ACTIVE,
     OrderRecord,
     ProlongRecord,
     SandboxService,
-    UpstreamState,
     service_json,
 )
+from pmenomssl.sandbox.upstream.state import UpstreamState
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class _Handler(SandboxHandler):
     params_body_first = True  # the body wins, as a real BILLmanager reads it
     params_fold_case = False  # BILLmanager's parameter names are case-sensitive
     params_skip_multipart = False  # every body is read as form data
+    admin_faults_route = "fault"
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -101,8 +103,6 @@ class _Handler(SandboxHandler):
     def _route(self, method: str, path: str, body: bytes) -> None:
         if path.rstrip("/") == API_PATH and method != "DELETE":
             self._api(body)
-        elif path.startswith(ADMIN_PREFIX):
-            self._admin(method, path[len(ADMIN_PREFIX) :], body)
         else:
             self._send(404, HTML_404, "text/html")
 
@@ -144,49 +144,40 @@ class _Handler(SandboxHandler):
 
     # --- admin --------------------------------------------------------------------------------
 
-    def _admin(self, method: str, route: str, body: bytes) -> None:
+    def _arm_fault(self, data: dict[str, Any]) -> Fault:
+        times = data.get("times", 1)
+        return self.server.sandbox.fault(
+            data.get("func"), str(data["kind"]), None if times is None else int(times)
+        )
+
+    def _admin_route(
+        self, method: str, parts: list[str], data: dict[str, Any]
+    ) -> AdminAnswer | None:
         sandbox = self.server.sandbox
-        try:
-            data, parts = self._admin_input(body, route)
-            if method == "GET" and parts == ["state"]:
-                self._json(200, sandbox.state.snapshot())
-            elif parts == ["configure"] and method == "POST":
-                _configure_from_json(sandbox, data)
-                self._json(200, sandbox.state.snapshot())
-            elif parts == ["fault"] and method == "GET":
-                self._json(200, [f.as_dict() for f in sandbox.faults.armed()])
-            elif parts == ["fault"] and method == "POST":
-                times = data.get("times", 1)
-                fault = sandbox.fault(
-                    data.get("func"), str(data["kind"]), None if times is None else int(times)
-                )
-                self._json(201, fault.as_dict())
-            elif parts == ["fault"] and method == "DELETE":
-                sandbox.faults.clear()
-                self._json(200, [])
-            elif len(parts) == 2 and parts[0] == "activate" and method == "POST":
-                self._json(200, service_json(sandbox.activate(parts[1])))
-            elif len(parts) == 2 and parts[0] == "status" and method == "POST":
-                self._json(200, service_json(sandbox.set_status(parts[1], int(data["status"]))))
-            elif parts == ["services"] and method == "POST":
-                expiredate = data.get("expiredate")
-                service_id = sandbox.add_service(
-                    str(data["itemtype"]),
-                    str(data["pricelist"]),
-                    int(data["period"]),
-                    remoteid=str(data.get("remoteid", "")),
-                    status=int(data.get("status", ACTIVE)),
-                    expiredate=datetime.date.fromisoformat(expiredate) if expiredate else None,
-                )
-                self._json(201, {"id": service_id})
-            else:
-                self._json(404, {"error": f"no admin route {method} /_sandbox/{route}"})
-        except KeyError as error:
-            self._json(
-                404 if parts[:1] in (["activate"], ["status"]) else 400, {"error": str(error)}
+        if parts == ["configure"] and method == "POST":
+            _configure_from_json(sandbox, data)
+            return 200, sandbox.state.snapshot()
+        if len(parts) == 2 and parts[0] == "activate" and method == "POST":
+            return 200, service_json(sandbox.activate(parts[1]))
+        if len(parts) == 2 and parts[0] == "status" and method == "POST":
+            return 200, service_json(sandbox.set_status(parts[1], int(data["status"])))
+        if parts == ["services"] and method == "POST":
+            expiredate = data.get("expiredate")
+            service_id = sandbox.add_service(
+                str(data["itemtype"]),
+                str(data["pricelist"]),
+                int(data["period"]),
+                remoteid=str(data.get("remoteid", "")),
+                status=int(data.get("status", ACTIVE)),
+                expiredate=datetime.date.fromisoformat(expiredate) if expiredate else None,
             )
-        except (ValueError, TypeError, InvalidOperation) as error:
-            self._json(400, {"error": f"{type(error).__name__}: {error}"})
+            return 201, {"id": service_id}
+        return None
+
+    def _admin_error(self, error: Exception, parts: list[str]) -> AdminAnswer:
+        if isinstance(error, KeyError):  # an unknown service, or a field left out
+            return 404 if parts[:1] in (["activate"], ["status"]) else 400, {"error": str(error)}
+        return super()._admin_error(error, parts)
 
 
 def _truncated(reply: bytes) -> bytes:
@@ -231,6 +222,7 @@ class UpstreamSandbox(LoopbackSandbox):
     api_path = API_PATH
     thread_name = "upstream-sandbox"
     state: UpstreamState
+    faults: Faults
 
     def __init__(
         self,
@@ -357,7 +349,12 @@ class UpstreamSandbox(LoopbackSandbox):
     ) -> str:
         """A service that already exists upstream (nothing charged); returns its id."""
         return self.state.add_service(
-            itemtype, str(pricelist), period, remoteid, status, expiredate
+            itemtype,
+            str(pricelist),
+            period,
+            remoteid=remoteid,
+            status=status,
+            expiredate=expiredate,
         ).id
 
     # --- life cycle ---------------------------------------------------------------------------

@@ -91,7 +91,7 @@ class ResellerDemo(LifecycleDemo):
         return self.params().get("upstream_id", "")
 
     def upstream_status(self) -> str:
-        from pmenomssl.sandbox.upstream.state import STATUS_NAMES
+        from pmenomssl.sandbox.upstream.services import STATUS_NAMES
 
         service_id = self.upstream_id()
         if not service_id:

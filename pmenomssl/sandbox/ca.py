@@ -1,14 +1,14 @@
-"""The sandbox's certificate authority: parses CSRs and issues real X.509 certificates.
+"""The sandboxes' certificate authority: parses CSRs and issues real X.509 certificates.
 
-One CA (RSA 2048, self-signed, 10 years) is generated per process on first use and cached, so
-every sandbox in a test run shares it and start-up stays cheap. Issued certificates carry the
+Shared by the ENOM and the upstream sandbox (both hand out real certificates). One CA (RSA 2048,
+self-signed, 10 years) is generated per process on first use and cached, so every sandbox in a
+test run shares it and start-up stays cheap. Issued certificates carry the
 CSR's public key, its CN and its SANs (plus any extra names, e.g. a UCC domain list) and are
 valid for a given number of months from the issue time.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import ipaddress
 import re
@@ -19,6 +19,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from pmenomssl.sandbox.dates import add_months
 
 CA_COMMON_NAME = "pmenomssl ENOM Sandbox CA (not trusted anywhere)"
 ROOT_COMMON_NAME = "pmenomssl ENOM Sandbox Root (not trusted anywhere)"
@@ -208,15 +210,6 @@ def parse_csr(text: str) -> CsrInfo:
         pem=pem,
         csr=csr,
     )
-
-
-def add_months(when: datetime.datetime, months: int) -> datetime.datetime:
-    """`when` plus whole calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29)."""
-    month_index = when.month - 1 + months
-    year = when.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(when.day, calendar.monthrange(year, month)[1])
-    return when.replace(year=year, month=month, day=day)
 
 
 @dataclass(frozen=True)
