@@ -13,9 +13,7 @@ from __future__ import annotations
 from pmenomssl.upstream.client import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
-    RetryPolicy,
     UpstreamClient,
-    is_loopback,
     normalise_url,
 )
 from pmenomssl.upstream.errors import (
@@ -35,7 +33,7 @@ from pmenomssl.upstream.errors import (
     UpstreamUnknownFunction,
     UpstreamUnreachable,
 )
-from pmenomssl.upstream.functions import ITEMTYPES, Kind
+from pmenomssl.upstream.functions import ITEMTYPES
 from pmenomssl.upstream.models import (
     STATUS_ACTIVE,
     STATUS_DELETED,
@@ -66,9 +64,7 @@ __all__ = [
     "Balance",
     "CertificateFiles",
     "Choice",
-    "Kind",
     "OrderForm",
-    "RetryPolicy",
     "Tariff",
     "TariffAddon",
     "UpstreamAccessDenied",
@@ -88,7 +84,6 @@ __all__ = [
     "UpstreamTwoFactor",
     "UpstreamUnknownFunction",
     "UpstreamUnreachable",
-    "is_loopback",
     "normalise_url",
     "parse_int",
     "parse_money",
