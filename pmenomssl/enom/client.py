@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TypeVar
 
 import httpx
@@ -50,7 +49,13 @@ from pmenomssl.enom.models import (
 from pmenomssl.enom.params import contacts_params, ucc_params
 from pmenomssl.errors import ModuleError
 from pmenomssl.transport.calls import DEFAULT_RETRY, CallClass, RetryPolicy
-from pmenomssl.transport.http import ExchangeFailed, ProviderErrors, ProviderTransport, Stage
+from pmenomssl.transport.http import (
+    ExchangeFailed,
+    ProviderClient,
+    ProviderErrors,
+    ProviderTransport,
+    Stage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +82,7 @@ class Timeouts:
     purchase_read: float = 100.0
 
 
-class EnomClient:
+class EnomClient(ProviderClient[EnomTransportError]):
     """A connection to one ENOM account (live or test)."""
 
     def __init__(
@@ -97,32 +102,18 @@ class EnomClient:
         self._uid = uid
         self._pw = pw
         self.timeouts = timeouts
-        self._transport = ProviderTransport(
-            self.url,
-            errors=ERRORS,
-            logger=logger,
-            connect=timeouts.connect,
-            read=timeouts.read,
-            deadline=deadline,
-            retry=retry,
-            transport=transport,
+        super().__init__(
+            ProviderTransport(
+                self.url,
+                errors=ERRORS,
+                logger=logger,
+                connect=timeouts.connect,
+                read=timeouts.read,
+                deadline=deadline,
+                retry=retry,
+                transport=transport,
+            )
         )
-
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        self._transport.close()
-
-    def __enter__(self) -> EnomClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- commands ----------------------------------------------------------------------------
 

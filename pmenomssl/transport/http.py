@@ -22,7 +22,8 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, Optional, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Optional, TypeVar
 
 import httpx
 import tenacity
@@ -222,6 +223,30 @@ class ProviderTransport(Generic[TransportError]):
             return deadline is not None and time.monotonic() + upcoming >= deadline
 
         return stop
+
+
+Client = TypeVar("Client", bound="ProviderClient[Any]")
+
+
+class ProviderClient(Generic[TransportError]):
+    """What every provider client is: one transport, closed with the client; a context manager."""
+
+    def __init__(self, transport: ProviderTransport[TransportError]) -> None:
+        self._transport = transport
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self: Client) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def describe(exc: BaseException) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from datetime import date
-from types import TracebackType
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,7 +24,13 @@ from pmenomssl import log as pmlog
 from pmenomssl import urls
 from pmenomssl.errors import ModuleError
 from pmenomssl.transport.calls import DEFAULT_RETRY, CallClass, RetryPolicy
-from pmenomssl.transport.http import ExchangeFailed, ProviderErrors, ProviderTransport, Stage
+from pmenomssl.transport.http import (
+    ExchangeFailed,
+    ProviderClient,
+    ProviderErrors,
+    ProviderTransport,
+    Stage,
+)
 from pmenomssl.upstream import functions, replies
 from pmenomssl.upstream.errors import (
     UpstreamBadResponse,
@@ -84,7 +89,7 @@ def normalise_url(url: str) -> str:
     return f"{scheme}://{parsed.netloc}{path}"
 
 
-class UpstreamClient:
+class UpstreamClient(ProviderClient[UpstreamTransportError]):
     """A connection to one upstream BILLmanager account (at Customer level)."""
 
     def __init__(
@@ -107,32 +112,18 @@ class UpstreamClient:
         pmlog.register_secret(self._authinfo)
         self.timeout = timeout
         self.page_size = max(1, page_size)
-        self._transport = ProviderTransport(
-            self.url,
-            errors=ERRORS,
-            logger=logger,
-            connect=self._connect_timeout(),
-            read=timeout,
-            deadline=deadline,
-            retry=retry,
-            transport=transport,
+        super().__init__(
+            ProviderTransport(
+                self.url,
+                errors=ERRORS,
+                logger=logger,
+                connect=self._connect_timeout(),
+                read=timeout,
+                deadline=deadline,
+                retry=retry,
+                transport=transport,
+            )
         )
-
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        self._transport.close()
-
-    def __enter__(self) -> UpstreamClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- functions ---------------------------------------------------------------------------
 
