@@ -3,9 +3,10 @@
     with UpstreamClient(url, username, password, deadline=...) as client:
         client.balance(); client.services("vds"); client.order("vds", {...})
 
-`client` speaks the wire protocol, `functions` is the one table of functions (read, write,
-paid; the UNCONFIRMED names), `errors` the one table of upstream error shapes, `numbers` parses
-upstream's money, `models` holds the results.
+`client` speaks the wire protocol (on the shared `pmenomssl.transport`), `replies` reads the
+replies, `functions` is the one table of functions (each one's call class; the UNCONFIRMED
+names), `errors` the one table of upstream error shapes, `numbers` parses upstream's money,
+`models` holds the results.
 """
 
 from __future__ import annotations
