@@ -1,4 +1,4 @@
-"""The one rule both handlers apply to a connection URL before anything quotes it.
+"""The URL rules both modules apply: no credentials in a URL, plain http only to loopback.
 
 A password inside a URL (`https://user:pass@host/`) was echoed in error XML, the log and
 `check` output. Such a URL is refused, and the refusal never repeats the URL; the password part
@@ -14,6 +14,8 @@ from pmenomssl import log
 # admin may paste it. No API endpoint either module uses has an "@" in its path.
 # Compiled when a URL is checked: `re` costs `features`/`approver` start-up time (issue 16).
 _USERINFO = r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?([^?#\s]*)@"
+
+LOOPBACK_NAMES = frozenset({"localhost"})
 
 CREDENTIALS_IN_URL = (
     "The URL contains a user name or password (user:password@host): enter the URL without "
@@ -35,3 +37,17 @@ def credentials_in_url(url: str) -> bool:
     if ":" in userinfo:
         log.register_secret(userinfo.split(":", 1)[1])
     return True
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name, an IPv4 or an IPv6 address, bracketed or not) is this machine's
+    loopback interface: the only place plain http may go (a sandbox), since the password would
+    travel in clear."""
+    import ipaddress
+
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -5,7 +5,7 @@ Imported only by the commands that talk to ENOM (it pulls in httpx, lxml and ten
 
 from __future__ import annotations
 
-from pmenomssl.enom.client import LIVE_URL, TEST_URL, EnomClient, RetryPolicy, Timeouts
+from pmenomssl.enom.client import LIVE_URL, TEST_URL, EnomClient, Timeouts
 from pmenomssl.enom.errors import (
     EnomApiError,
     EnomAuthError,
@@ -75,7 +75,6 @@ __all__ = [
     "ParsedCsr",
     "Product",
     "Purchase",
-    "RetryPolicy",
     "Submitted",
     "Timeouts",
     "UccDomain",

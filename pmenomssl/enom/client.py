@@ -1,32 +1,26 @@
 """ENOM reseller API client (interface.asp): one typed method per SSL command.
 
-One `httpx.Client` per `EnomClient` (connection reuse); every call is a form-encoded POST with
-`uid`, `pw`, `command`, `ResponseType=XML`, so credentials and CSRs never sit in a URL. TLS is
-always verified; plain http is accepted only for a sandbox on the loopback interface.
-
-Retry policy (the only place it is decided, with the command table in `commands`):
-- READ commands are retried on any transport error or malformed answer, a few times with a
-  short exponential backoff, never past the deadline;
-- WRITE and PAID commands are retried only after EnomConnectError (the request never left);
-  if the request may have reached ENOM and the answer is lost, EnomOutcomeUnknownError.
+It stands on the shared provider transport (`transport.http`: TLS, timeouts capped by the
+deadline, retries by call class, the log line); what is ENOM's stays here: every call is a
+form-encoded POST with `uid`, `pw`, `command`, `ResponseType=XML` (credentials and CSRs never sit
+in a URL), the envelope (`envelope`), the error table (`errors`, `_exchange_error`) and the
+command table (`commands`, the only place a command's retry class is decided). Plain http is
+accepted only for a sandbox on the loopback interface.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TypeVar
 
 import httpx
-import tenacity
 
-from pmenomssl import __version__
 from pmenomssl import log as pmlog
+from pmenomssl import urls
 from pmenomssl.enom import results
-from pmenomssl.enom.commands import Kind, kind
+from pmenomssl.enom.commands import call_class
 from pmenomssl.enom.envelope import Envelope, check, excerpt
 from pmenomssl.enom.errors import (
     EnomConnectError,
@@ -53,14 +47,30 @@ from pmenomssl.enom.models import (
     UccDomain,
 )
 from pmenomssl.enom.params import contacts_params, ucc_params
+from pmenomssl.errors import ModuleError
+from pmenomssl.transport.calls import DEFAULT_RETRY, CallClass, RetryPolicy
+from pmenomssl.transport.http import (
+    ExchangeFailed,
+    ProviderClient,
+    ProviderErrors,
+    ProviderTransport,
+    Stage,
+)
 
 logger = logging.getLogger(__name__)
 
 LIVE_URL = "https://reseller.enom.com/interface.asp"
 TEST_URL = "https://resellertest.enom.com/interface.asp"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 T = TypeVar("T")
+
+ERRORS = ProviderErrors(
+    base=EnomError,
+    transport=EnomTransportError,
+    not_sent=EnomConnectError,
+    deadline_exceeded=lambda command: EnomDeadlineExceededError(command=command),
+    outcome_unknown=lambda exc, command: EnomOutcomeUnknownError(exc, command=command),
+)
 
 
 @dataclass(frozen=True)
@@ -72,16 +82,7 @@ class Timeouts:
     purchase_read: float = 100.0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded retries: `attempts` in all, waits doubling from `wait_initial` up to `wait_max`."""
-
-    attempts: int = 3
-    wait_initial: float = 0.5
-    wait_max: float = 4.0
-
-
-class EnomClient:
+class EnomClient(ProviderClient[EnomTransportError]):
     """A connection to one ENOM account (live or test)."""
 
     def __init__(
@@ -93,7 +94,7 @@ class EnomClient:
         timeouts: Timeouts = Timeouts(),
         transport: httpx.BaseTransport | None = None,
         deadline: float | None = None,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         """`deadline` is a `time.monotonic()` value after which no call or retry starts."""
         pmlog.register_secret(pw)
@@ -101,31 +102,18 @@ class EnomClient:
         self._uid = uid
         self._pw = pw
         self.timeouts = timeouts
-        self.deadline = deadline
-        self.retry = retry
-        self._http = httpx.Client(
-            timeout=self._timeout(timeouts.read),
-            verify=True,
-            transport=transport,
-            follow_redirects=False,
-            headers={"User-Agent": f"pmenomssl/{__version__}"},
+        super().__init__(
+            ProviderTransport(
+                self.url,
+                errors=ERRORS,
+                logger=logger,
+                connect=timeouts.connect,
+                read=timeouts.read,
+                deadline=deadline,
+                retry=retry,
+                transport=transport,
+            )
         )
-
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> EnomClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -281,105 +269,35 @@ class EnomClient:
 
     # --- transport ---------------------------------------------------------------------------
 
-    def _timeout(self, read: float) -> httpx.Timeout:
-        """The configured timeouts, none longer than the time left before the deadline."""
-        connect = self.timeouts.connect
-        left = self._time_left()
-        if left is not None:
-            connect, read = min(connect, left), min(read, left)
-        return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
-
-    def _time_left(self) -> float | None:
-        if self.deadline is None:
-            return None
-        return max(0.05, self.deadline - time.monotonic())
-
     def _call(
         self,
         command: str,
         params: Mapping[str, str],
         parse: Callable[[Envelope, str], T],
     ) -> T:
-        """Send `command`, retrying as its kind allows, and log one line about it."""
-        command_kind = kind(command)
-        started = time.monotonic()
+        """Send `command`, retried as its call class allows, with one log line about it."""
+        command_class = call_class(command)
         state = _CallState()
 
         def attempt() -> T:
-            state.attempts += 1
-            if self.deadline is not None and time.monotonic() >= self.deadline:
-                raise EnomDeadlineExceededError(command=command)
-            try:
-                envelope = check(self._post(command, params, command_kind), command)
-                state.tracking_key = envelope.tracking_key
-                return parse(envelope, command)
-            except EnomConnectError:
-                raise
-            except EnomTransportError as exc:
-                if command_kind is Kind.READ or isinstance(exc, EnomDeadlineExceededError):
-                    raise
-                raise EnomOutcomeUnknownError(exc, command=command) from exc
+            envelope = check(self._post(command, params, command_class), command)
+            state.tracking_key = envelope.tracking_key
+            return parse(envelope, command)
 
-        retrying = tenacity.Retrying(
-            stop=self._stop(),
-            wait=tenacity.wait_exponential(
-                multiplier=self.retry.wait_initial, max=self.retry.wait_max
-            ),
-            retry=tenacity.retry_if_exception(
-                _retryable_read if command_kind is Kind.READ else _retryable_write
-            ),
-            reraise=True,
+        return self._transport.call(
+            command, command_class, attempt, label=f"ENOM {command}", outcome=state.outcome
         )
-        try:
-            result = retrying(attempt)
-        except EnomError as exc:
-            key = exc.tracking_key or state.tracking_key
-            outcome = f"failed {exc.error_type} {type(exc).__name__}"
-            pmlog.timed(logger, f"ENOM {command}", started, state.outcome(outcome, key))
-            raise
-        pmlog.timed(logger, f"ENOM {command}", started, state.outcome("ok", state.tracking_key))
-        return result
 
-    def _stop(self) -> Callable[[tenacity.RetryCallState], bool]:
-        attempts = max(1, self.retry.attempts)
-        deadline = self.deadline
-
-        def stop(state: tenacity.RetryCallState) -> bool:
-            if state.attempt_number >= attempts:
-                return True
-            upcoming = float(getattr(state, "upcoming_sleep", 0.0) or 0.0)
-            return deadline is not None and time.monotonic() + upcoming >= deadline
-
-        return stop
-
-    def _post(self, command: str, params: Mapping[str, str], command_kind: Kind) -> bytes:
-        """One HTTP exchange; httpx's errors mapped onto the client's in this one place."""
+    def _post(self, command: str, params: Mapping[str, str], command_class: CallClass) -> bytes:
+        """One HTTP exchange: ENOM's form, and any answer but a 200 is not ENOM's."""
         data = {"uid": self._uid, "pw": self._pw, "command": command, "ResponseType": "XML"}
         data.update(params)
-        read = self.timeouts.read if command_kind is Kind.READ else self.timeouts.purchase_read
-        timeout = self._timeout(read)
-        capped = timeout.read is not None and timeout.read < read
+        timeouts = self.timeouts
+        read = timeouts.read if command_class is CallClass.READ else timeouts.purchase_read
         try:
-            response = self._http.post(self.url, data=data, timeout=timeout)
-        except httpx.ConnectTimeout as exc:
-            raise EnomConnectError(str(exc), command=command, reason="timeout") from None
-        except httpx.PoolTimeout as exc:
-            raise EnomConnectError(str(exc), command=command, reason="timeout") from None
-        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
-            reason = _connect_reason(exc)
-            raise EnomConnectError(_describe(exc), command=command, reason=reason) from None
-        except httpx.ReadTimeout:
-            waited = f"{timeout.read:.3g} s, the time left before this operation's deadline"
-            raise EnomReadTimeoutError(
-                f"no answer within {waited if capped else f'{read:g} s'}", command=command
-            ) from None
-        except httpx.DecodingError as exc:
-            raise EnomMalformedResponseError(str(exc), command=command) from None
-        except httpx.HTTPError as exc:  # ReadError, WriteError, RemoteProtocolError, WriteTimeout
-            raise EnomTransportError(
-                f"the connection broke after the request was sent ({_describe(exc)})",
-                command=command,
-            ) from None
+            response = self._transport.post(data, connect=timeouts.connect, read=read)
+        except ExchangeFailed as failed:
+            raise _exchange_error(failed, command) from None
         content = response.content
         if response.status_code != 200:
             raise EnomMalformedResponseError(
@@ -394,56 +312,41 @@ def _nothing(env: Envelope, command: str) -> None:
     return None
 
 
-def _retryable_read(exc: BaseException) -> bool:
-    return isinstance(exc, EnomTransportError) and not isinstance(
-        exc, (EnomDeadlineExceededError, EnomOutcomeUnknownError)
-    )
-
-
-def _retryable_write(exc: BaseException) -> bool:
-    return isinstance(exc, EnomConnectError)
-
-
 @dataclass
 class _CallState:
-    """What one call's log line reports."""
+    """What one call's log line reports besides the transport's part: ENOM's TrackingKey."""
 
-    attempts: int = 0
     tracking_key: str = ""
 
-    def outcome(self, text: str, tracking_key: str) -> str:
-        parts = [text, f"attempts={self.attempts}"]
+    def outcome(self, error: ModuleError | None, attempts: int) -> str:
+        if error is None:
+            text, tracking_key = "ok", self.tracking_key
+        else:
+            text = f"failed {error.error_type} {type(error).__name__}"
+            own_key = error.tracking_key if isinstance(error, EnomError) else ""
+            tracking_key = own_key or self.tracking_key
+        parts = [text, f"attempts={attempts}"]
         if tracking_key:
             parts.append(f"TrackingKey={tracking_key}")
         return " ".join(parts)
 
 
-def _describe(exc: BaseException) -> str:
-    """The innermost cause's text: httpx wraps the socket/SSL error that names the problem."""
-    parts = [str(exc)]
-    cause = exc.__cause__ or exc.__context__
-    while cause is not None and len(parts) < 5:
-        if str(cause) and str(cause) not in parts:
-            parts.append(str(cause))
-        cause = cause.__cause__ or cause.__context__
-    return pmlog.redact("; ".join(p for p in parts if p))[:300]
-
-
-def _connect_reason(exc: BaseException) -> str:
-    """dns, refused, tls or other: which step of connecting failed."""
-    text = _describe(exc).lower()
-    if any(s in text for s in ("ssl", "certificate", "tls", "handshake")):
-        return "tls"
-    if any(
-        s in text
-        for s in ("name or service", "nodename", "getaddrinfo", "name resolution", "no address")
-    ):
-        return "dns"
-    if "refused" in text:
-        return "refused"
-    if "timed out" in text:
-        return "timeout"
-    return "other"
+def _exchange_error(failed: ExchangeFailed, command: str) -> EnomTransportError:
+    """ENOM's error for an exchange without an answer: connect errors are the only ones that
+    prove the request never reached ENOM."""
+    if failed.stage is Stage.CONNECT_TIMEOUT:
+        return EnomConnectError(failed.text, command=command, reason="timeout")
+    if failed.stage is Stage.CONNECT:
+        return EnomConnectError(failed.detail, command=command, reason=failed.connect_reason)
+    if failed.stage is Stage.READ_TIMEOUT:
+        capped = f"{failed.waited:.3g} s, the time left before this operation's deadline"
+        waited = capped if failed.capped else f"{failed.read:g} s"
+        return EnomReadTimeoutError(f"no answer within {waited}", command=command)
+    if failed.stage is Stage.DECODING:
+        return EnomMalformedResponseError(failed.text, command=command)
+    return EnomTransportError(
+        f"the connection broke after the request was sent ({failed.detail})", command=command
+    )
 
 
 def _checked_url(url: str) -> str:
@@ -455,7 +358,7 @@ def _checked_url(url: str) -> str:
     host = parsed.host.lower()
     if parsed.scheme == "https" and host:
         return url
-    if parsed.scheme == "http" and host in LOOPBACK_HOSTS:
+    if parsed.scheme == "http" and urls.is_loopback(host):
         return url
     raise EnomError(
         f"the ENOM API URL {url!r} must be https://{'' if host else ' with a host name'} "

@@ -5,43 +5,32 @@ WRITE  changes state at ENOM or the CA (configure, submit, reissue, cancel, e-ma
 PAID   debits the reseller balance.
 WRITE and PAID commands are retried only when the request provably never reached ENOM
 (a connect error); if the answer is lost after sending, the client raises
-EnomOutcomeUnknownError and the caller reconciles.
+EnomOutcomeUnknownError and the caller reconciles (the shared rule: `transport.calls`).
 """
 
 from __future__ import annotations
 
-import enum
+from pmenomssl.transport.calls import CallClass
 
-
-class Kind(enum.Enum):
-    READ = "read"
-    WRITE = "write"
-    PAID = "paid"
-
-
-COMMANDS: dict[str, Kind] = {
-    "GetBalance": Kind.READ,
-    "GetCerts": Kind.READ,
-    "CertGetApproverEmail": Kind.READ,
-    "CertGetCertDetail": Kind.READ,
-    "CertGetCerts": Kind.READ,
-    "CertParseCSR": Kind.READ,
-    "GetOrderDetail": Kind.READ,
-    "PurchaseServices": Kind.PAID,
-    "CertConfigureCert": Kind.WRITE,
-    "CertPurchaseCert": Kind.WRITE,
-    "CertReissueCert": Kind.WRITE,
-    "CertModifyOrder": Kind.WRITE,
-    "CertChangeApproverEmail": Kind.WRITE,
-    "CertResendApproverEmail": Kind.WRITE,
-    "CertResendFulfillmentEmail": Kind.WRITE,
+COMMANDS: dict[str, CallClass] = {
+    "GetBalance": CallClass.READ,
+    "GetCerts": CallClass.READ,
+    "CertGetApproverEmail": CallClass.READ,
+    "CertGetCertDetail": CallClass.READ,
+    "CertGetCerts": CallClass.READ,
+    "CertParseCSR": CallClass.READ,
+    "GetOrderDetail": CallClass.READ,
+    "PurchaseServices": CallClass.PAID,
+    "CertConfigureCert": CallClass.WRITE,
+    "CertPurchaseCert": CallClass.WRITE,
+    "CertReissueCert": CallClass.WRITE,
+    "CertModifyOrder": CallClass.WRITE,
+    "CertChangeApproverEmail": CallClass.WRITE,
+    "CertResendApproverEmail": CallClass.WRITE,
+    "CertResendFulfillmentEmail": CallClass.WRITE,
 }
 
 
-def kind(command: str) -> Kind:
+def call_class(command: str) -> CallClass:
     """How `command` may be retried; unknown commands are treated as PAID (the safe side)."""
-    return COMMANDS.get(command, Kind.PAID)
-
-
-def is_read(command: str) -> bool:
-    return kind(command) is Kind.READ
+    return COMMANDS.get(command, CallClass.PAID)

@@ -15,20 +15,10 @@ from lxml import etree
 
 from pmenomssl.enom.errors import EnomMalformedResponseError, api_error
 from pmenomssl.log import redact
+from pmenomssl.transport.safexml import PARSER
 
 ROOT = "interface-response"
 
-# No entities, no DTD, no network, no huge trees: the answer is data, never instructions.
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-    recover=False,
-)
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _BOM = b"\xef\xbb\xbf"
 
@@ -54,13 +44,13 @@ def parse_xml(content: bytes, command: str = "") -> etree._Element:
     if not content.strip():
         raise _malformed("the answer was empty", command)
     try:
-        root = etree.fromstring(content, _PARSER)
+        root = etree.fromstring(content, PARSER)
     except etree.XMLSyntaxError as first:
         stripped = _DECLARATION.sub(b"", content.lstrip(_BOM), count=1)
         if stripped == content:
             raise _malformed(_syntax_detail(content, first), command) from None
         try:
-            root = etree.fromstring(stripped, _PARSER)
+            root = etree.fromstring(stripped, PARSER)
         except etree.XMLSyntaxError:
             raise _malformed(_syntax_detail(content, first), command) from None
     except (ValueError, LookupError) as exc:  # e.g. an unknown encoding name

@@ -11,17 +11,9 @@ from lxml import etree
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.protocol.args import ProtocolError
+from pmenomssl.transport.safexml import PARSER
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-)
 
 
 def parse_document(data: bytes, command: str) -> etree._Element | None:
@@ -42,7 +34,7 @@ def parse_document(data: bytes, command: str) -> etree._Element | None:
             obj="stdin",
         )
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, PARSER)
     except etree.XMLSyntaxError as exc:
         raise ProtocolError(
             f"The document on stdin for {command} is not well-formed XML ({exc.msg}). "

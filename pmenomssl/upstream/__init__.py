@@ -3,9 +3,10 @@
     with UpstreamClient(url, username, password, deadline=...) as client:
         client.balance(); client.services("vds"); client.order("vds", {...})
 
-`client` speaks the wire protocol, `functions` is the one table of functions (read, write,
-paid; the UNCONFIRMED names), `errors` the one table of upstream error shapes, `numbers` parses
-upstream's money, `models` holds the results.
+`client` speaks the wire protocol (on the shared `pmenomssl.transport`), `replies` reads the
+replies, `functions` is the one table of functions (each one's call class; the UNCONFIRMED
+names), `errors` the one table of upstream error shapes, `numbers` parses upstream's money,
+`models` holds the results.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from __future__ import annotations
 from pmenomssl.upstream.client import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
-    RetryPolicy,
     UpstreamClient,
-    is_loopback,
     normalise_url,
 )
 from pmenomssl.upstream.errors import (
@@ -35,7 +34,7 @@ from pmenomssl.upstream.errors import (
     UpstreamUnknownFunction,
     UpstreamUnreachable,
 )
-from pmenomssl.upstream.functions import ITEMTYPES, Kind
+from pmenomssl.upstream.functions import ITEMTYPES
 from pmenomssl.upstream.models import (
     STATUS_ACTIVE,
     STATUS_DELETED,
@@ -66,9 +65,7 @@ __all__ = [
     "Balance",
     "CertificateFiles",
     "Choice",
-    "Kind",
     "OrderForm",
-    "RetryPolicy",
     "Tariff",
     "TariffAddon",
     "UpstreamAccessDenied",
@@ -88,7 +85,6 @@ __all__ = [
     "UpstreamTwoFactor",
     "UpstreamUnknownFunction",
     "UpstreamUnreachable",
-    "is_loopback",
     "normalise_url",
     "parse_int",
     "parse_money",

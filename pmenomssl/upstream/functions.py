@@ -5,11 +5,12 @@ WRITE  changes the upstream service (delete, suspend, resume, setremoteid).
 PAID   charges the upstream account (order with sok, prolong, changepricelist, edit with sok:
        raising an addon charges). Every paid call goes with `skipbasket=on`.
 WRITE and PAID calls are retried only when the request certainly never left (a connect error);
-after that the client raises UpstreamOutcomeUnknown and the caller reconciles.
+after that the client raises UpstreamOutcomeUnknown and the caller reconciles (the shared rule:
+`transport.calls`).
 
 A BILLmanager form function is a READ without `sok` (it shows the form) and a WRITE or PAID with
-`sok=ok` (it submits it), so the kind depends on the parameters too. Functions not in the table
-count as PAID: the safe side.
+`sok=ok` (it submits it), so the call class depends on the parameters too. Functions not in the
+table count as PAID: the safe side.
 
 Sources (settled-facts.md, "Upstream BILLmanager (reselling)"): the requirement documents,
 ISPsystem's New Order API page, ispmanager's "Reselling SSL certificates", ISPsystem's WHMCS
@@ -27,15 +28,9 @@ behaviour, and lives here only:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 
-
-class Kind(enum.Enum):
-    READ = "read"
-    WRITE = "write"
-    PAID = "paid"
-
+from pmenomssl.transport.calls import CallClass
 
 ITEMTYPES = ("certificate", "soft", "vhost", "vds", "dedic")
 
@@ -115,10 +110,10 @@ def requires_datacenter(itemtype: str) -> bool:
     return is_v2(itemtype)
 
 
-def _table() -> dict[str, tuple[Kind, Kind]]:
-    """function -> (kind without sok, kind with sok=ok)."""
-    read, write, paid = Kind.READ, Kind.WRITE, Kind.PAID
-    table: dict[str, tuple[Kind, Kind]] = {
+def _table() -> dict[str, tuple[CallClass, CallClass]]:
+    """function -> (call class without sok, call class with sok=ok)."""
+    read, write, paid = CallClass.READ, CallClass.WRITE, CallClass.PAID
+    table: dict[str, tuple[CallClass, CallClass]] = {
         BALANCE_FUNC: (read, read),
         BALANCE_FALLBACK_FUNC: (read, read),
         CERTIFICATE_FILE_FUNC: (read, read),
@@ -138,10 +133,10 @@ def _table() -> dict[str, tuple[Kind, Kind]]:
     return table
 
 
-FUNCTIONS: Mapping[str, tuple[Kind, Kind]] = _table()
+FUNCTIONS: Mapping[str, tuple[CallClass, CallClass]] = _table()
 
 
-def kind(func: str, params: Mapping[str, str]) -> Kind:
+def call_class(func: str, params: Mapping[str, str]) -> CallClass:
     """How a call of `func` with `params` may be retried (unknown functions: PAID)."""
-    without_sok, with_sok = FUNCTIONS.get(func, (Kind.PAID, Kind.PAID))
+    without_sok, with_sok = FUNCTIONS.get(func, (CallClass.PAID, CallClass.PAID))
     return with_sok if params.get("sok", "") else without_sok

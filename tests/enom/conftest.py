@@ -14,7 +14,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from pmenomssl.enom import TEST_URL, EnomClient, RetryPolicy, Timeouts
+from pmenomssl.enom import TEST_URL, EnomClient, Timeouts
+from pmenomssl.transport.calls import RetryPolicy
 from tests.enom import vcr_setup
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -28,10 +28,10 @@ from pmenomssl.enom import (
     EnomPaymentNotTakenError,
     EnomReadTimeoutError,
     EnomTransportError,
-    RetryPolicy,
 )
 from pmenomssl.enom.errors import error_class, ip_from_messages
 from pmenomssl.errors import ModuleError
+from pmenomssl.transport.calls import RetryPolicy
 from tests.enom import vcr_setup
 
 replay_only = pytest.mark.skipif(vcr_setup.LIVE, reason="error shapes cannot be re-recorded")

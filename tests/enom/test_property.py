@@ -10,7 +10,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmenomssl.enom import TEST_URL, Contact, EnomClient, EnomError, RetryPolicy
+from pmenomssl.enom import TEST_URL, Contact, EnomClient, EnomError
+from pmenomssl.transport.calls import RetryPolicy
 
 CONTACT = Contact("A", "B", "O", "J", "1 St", "", "C", "WA", "1", "US", "+1.1", "a@example.com")
 CALLS: list[Callable[[EnomClient], Any]] = [

@@ -16,10 +16,10 @@ from pmenomssl.enom import (
     EnomOutcomeUnknownError,
     EnomReadTimeoutError,
     EnomTransportError,
-    RetryPolicy,
     Timeouts,
 )
-from pmenomssl.enom.commands import COMMANDS, Kind
+from pmenomssl.enom.commands import COMMANDS
+from pmenomssl.transport.calls import CallClass, RetryPolicy
 from tests.enom.conftest import FAST_RETRY, Loopback, loopback_client, reset_after_request, respond
 
 BALANCE = b"""<?xml version="1.0"?><interface-response><Balance>10.00</Balance>
@@ -154,8 +154,8 @@ def test_the_command_table_lists_every_command_the_client_sends() -> None:
     source = inspect.getsource(client_module.EnomClient)
     sent = {name for name in COMMANDS if f'"{name}"' in source}
     assert sent == set(COMMANDS)
-    assert {n for n, k in COMMANDS.items() if k is Kind.PAID} == {"PurchaseServices"}
-    assert {n for n, k in COMMANDS.items() if k is Kind.READ} == {
+    assert {n for n, k in COMMANDS.items() if k is CallClass.PAID} == {"PurchaseServices"}
+    assert {n for n, k in COMMANDS.items() if k is CallClass.READ} == {
         "GetBalance",
         "GetCerts",
         "CertGetApproverEmail",

@@ -21,11 +21,11 @@ from pmenomssl.enom import (
     EnomNotFoundError,
     EnomOutcomeUnknownError,
     EnomReadTimeoutError,
-    RetryPolicy,
     Timeouts,
     UccDomain,
 )
 from pmenomssl.sandbox.enom import EnomSandbox
+from pmenomssl.transport.calls import RetryPolicy
 
 from .conftest import make_csr
 

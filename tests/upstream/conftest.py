@@ -12,7 +12,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from pmenomssl.upstream import RetryPolicy, UpstreamClient
+from pmenomssl.transport.calls import RetryPolicy
+from pmenomssl.upstream import UpstreamClient
 from tests.upstream import vcr_setup
 
 FAST_RETRY = RetryPolicy(attempts=3, wait_initial=0.0, wait_max=0.0)

@@ -165,13 +165,13 @@ def test_error_types_are_the_documented_few() -> None:
 
 def test_error_xml_is_what_the_client_classifies() -> None:
     """The helper the sandbox renders errors with round-trips through the client's parser."""
-    from pmenomssl.upstream.client import _document
+    from pmenomssl.upstream.replies import document
 
     body = upstream_errors.error_xml(
         upstream_errors.ERROR_TYPE_AUTH, upstream_errors.AUTH_OBJECT_TWO_FACTOR, "a <code> & more"
     )
     with pytest.raises(UpstreamTwoFactor) as caught:
-        _document(body.encode(), "whoami")
+        document(body.encode(), "whoami")
     assert caught.value.upstream_msg == "a <code> & more"
 
 

@@ -12,7 +12,7 @@ from pmenomssl.upstream import (
     UpstreamNotBillmanager,
     UpstreamOutcomeUnknown,
 )
-from pmenomssl.upstream.client import _document
+from pmenomssl.upstream.replies import document
 from tests.upstream.conftest import FAST_RETRY
 
 
@@ -39,12 +39,12 @@ from tests.upstream.conftest import FAST_RETRY
 )
 def test_reply_classification(body: bytes, cls: type[Exception]) -> None:
     with pytest.raises(cls) as caught:
-        _document(body, "whoami")
+        document(body, "whoami")
     assert type(caught.value) is cls
 
 
 def test_a_doc_reply_is_returned() -> None:
-    root = _document(b"<?xml version='1.0'?>\n<doc><ok/></doc>", "vds.delete")
+    root = document(b"<?xml version='1.0'?>\n<doc><ok/></doc>", "vds.delete")
     assert root.tag == "doc" and root.find("ok") is not None
 
 

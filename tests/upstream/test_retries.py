@@ -13,15 +13,15 @@ import httpx
 import pytest
 
 from pmenomssl import log as pmlog
+from pmenomssl.transport.calls import CallClass, RetryPolicy
 from pmenomssl.upstream import (
-    RetryPolicy,
     UpstreamBadResponse,
     UpstreamClient,
     UpstreamDeadlineExceeded,
     UpstreamOutcomeUnknown,
     UpstreamUnreachable,
 )
-from pmenomssl.upstream.functions import FUNCTIONS, Kind, kind
+from pmenomssl.upstream.functions import FUNCTIONS, call_class
 from tests.upstream.conftest import (
     FAST_RETRY,
     Loopback,
@@ -230,18 +230,18 @@ def test_the_password_is_registered_as_a_log_secret() -> None:
 
 
 def test_the_function_table() -> None:
-    assert kind("whoami", {}) is Kind.READ
-    assert kind("vds", {"p_num": "2"}) is Kind.READ
-    assert kind("vds.edit", {"elid": "1"}) is Kind.READ
+    assert call_class("whoami", {}) is CallClass.READ
+    assert call_class("vds", {"p_num": "2"}) is CallClass.READ
+    assert call_class("vds.edit", {"elid": "1"}) is CallClass.READ
     # Raising an addon charges: the edit with sok is paid (never retried after it may have left).
-    assert kind("vds.edit", {"elid": "1", "sok": "ok"}) is Kind.PAID
-    assert kind("service.changepricelist", {"sok": "ok"}) is Kind.PAID
-    assert kind("v2.vds.order.param", {}) is Kind.READ
-    assert kind("v2.vds.order.param", {"sok": "ok"}) is Kind.PAID
-    assert kind("certificate.order.param", {"sok": "ok"}) is Kind.PAID
-    assert kind("service.prolong", {}) is Kind.PAID
-    assert kind("no.such.func", {}) is Kind.PAID  # unknown: the safe side
-    paid = {f for f, kinds in FUNCTIONS.items() if Kind.PAID in kinds}
+    assert call_class("vds.edit", {"elid": "1", "sok": "ok"}) is CallClass.PAID
+    assert call_class("service.changepricelist", {"sok": "ok"}) is CallClass.PAID
+    assert call_class("v2.vds.order.param", {}) is CallClass.READ
+    assert call_class("v2.vds.order.param", {"sok": "ok"}) is CallClass.PAID
+    assert call_class("certificate.order.param", {"sok": "ok"}) is CallClass.PAID
+    assert call_class("service.prolong", {}) is CallClass.PAID
+    assert call_class("no.such.func", {}) is CallClass.PAID  # unknown: the safe side
+    paid = {f for f, kinds in FUNCTIONS.items() if CallClass.PAID in kinds}
     assert paid == {
         "service.prolong",
         "service.changepricelist",
