@@ -28,22 +28,18 @@ error); `invalid_csr` (pmenomssl.ssl); `mgrctl_error`, `mgrctl_timeout`, `item_n
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.errors import SHARED_ERROR_TYPES
 
 ERROR_TYPES = (
-    "invalid_connection",
+    *SHARED_ERROR_TYPES,
     "unknown_tariff",
     "period_not_available",
     "upstream_insufficient_funds",
     "order_ambiguous",
-    "not_ordered",
     "upstream_service_missing",
     "invalid_order_data",
     "tariff_change_unsupported",
 )
-
-
-class ConnectionSettingsError(ModuleError):
-    error_type = "invalid_connection"
 
 
 class UnknownTariffError(ModuleError):
@@ -60,10 +56,6 @@ class BalanceTooLowError(ModuleError):
 
 class OrderAmbiguousError(ModuleError):
     error_type = "order_ambiguous"
-
-
-class NotOrderedError(ModuleError):
-    error_type = "not_ordered"
 
 
 class UpstreamServiceMissingError(ModuleError):

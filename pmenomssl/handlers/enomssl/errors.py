@@ -27,18 +27,18 @@ Passed through from the layers below (their modules list them): `invalid_csr` an
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
+from pmenomssl.handlers.errors import SHARED_ERROR_TYPES
 
 ERROR_TYPES = (
+    *SHARED_ERROR_TYPES,
     "unknown_product",
     "invalid_contact",
     "invalid_approver",
     "invalid_domain",
-    "invalid_connection",
     "enom_insufficient_funds",
     "enom_outcome_unknown",
     "certificate_refunded",
     "reissue_by_support",
-    "not_ordered",
 )
 
 
@@ -58,10 +58,6 @@ class DomainError(ModuleError):
     error_type = "invalid_domain"
 
 
-class ConnectionSettingsError(ModuleError):
-    error_type = "invalid_connection"
-
-
 class BalanceTooLowError(ModuleError):
     error_type = "enom_insufficient_funds"
 
@@ -76,7 +72,3 @@ class CertificateRefundedError(ModuleError):
 
 class ReissueBySupportError(ModuleError):
     error_type = "reissue_by_support"
-
-
-class NotOrderedError(ModuleError):
-    error_type = "not_ordered"
