@@ -32,7 +32,7 @@ from pmenomssl.handlers.enomssl.errors import (
     ApproverError,
     CertificateRefundedError,
 )
-from pmenomssl.handlers.enomssl.products import SECTIGO, ProductSpec
+from pmenomssl.handlers.enomssl.productspec import SECTIGO, ProductSpec
 from pmenomssl.handlers.enomssl.purchase import acquire
 from pmenomssl.handlers.enomssl.reconcile import OPEN
 from pmenomssl.handlers.enomssl.service import Service
@@ -190,7 +190,7 @@ def _validation(
     ucc: list[tuple[str, str]] = []
     if spec.multidomain:
         # UCCDomainList carries every name, the CSR's common name first (WHMCS's eNom module:
-        # "Include the CSR Domain"; products.UCC_NAMES counts it as one of the names covered).
+        # "Include the CSR Domain"; productspec.UCC_NAMES counts it as one of the names covered).
         local = main_approver.split("@", 1)[0] if main_approver else "admin"
         for index, domain in enumerate(domains):
             if index < len(emails):

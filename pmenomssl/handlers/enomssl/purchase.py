@@ -20,7 +20,7 @@ from pmenomssl.handlers.enomssl.reconcile import Intent, Slot, adopt, make_inten
 
 if TYPE_CHECKING:
     from pmenomssl.handlers.enomssl.order import Order
-    from pmenomssl.handlers.enomssl.products import ProductSpec
+    from pmenomssl.handlers.enomssl.productspec import ProductSpec
     from pmenomssl.handlers.enomssl.service import Service
 
 logger = logging.getLogger(__name__)

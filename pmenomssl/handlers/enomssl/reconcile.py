@@ -31,7 +31,7 @@ from pmenomssl.handlers.enomssl.statuses import AWAITING_CONFIGURATION
 
 if TYPE_CHECKING:
     from pmenomssl.enom import CertSummary
-    from pmenomssl.handlers.enomssl.products import ProductSpec
+    from pmenomssl.handlers.enomssl.productspec import ProductSpec
     from pmenomssl.handlers.enomssl.service import Service
 
 logger = logging.getLogger(__name__)

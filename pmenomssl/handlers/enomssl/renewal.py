@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl.order import configure_and_submit, prepare, refunded_error
-from pmenomssl.handlers.enomssl.products import ProductSpec
+from pmenomssl.handlers.enomssl.productspec import ProductSpec
 from pmenomssl.handlers.enomssl.purchase import acquire
 from pmenomssl.handlers.enomssl.reconcile import RENEWAL
 from pmenomssl.handlers.enomssl.service import Service

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pmenomssl.handlers.enomssl import products
 from pmenomssl.handlers.enomssl.errors import UnknownProductError
+from pmenomssl.handlers.enomssl.productspec import ProductSpec
 from pmenomssl.handlers.enomssl.settings import from_params, make_client
 from pmenomssl.handlers.service import Service as BaseService
 
@@ -53,7 +54,7 @@ class Service(BaseService["EnomClient"]):
         self._cache_loaded = True
         return self._cache
 
-    def product(self) -> products.ProductSpec:
+    def product(self) -> ProductSpec:
         name = self.item.pricelist_intname
         spec = products.find(name, self.cache)
         if spec is None:
