@@ -1,6 +1,7 @@
 """Every error type the upstream-BILLmanager reseller handler ends a command with.
 
-Raised here (each needs a `msg_error_<type>` in the module XML):
+Raised by this handler (each needs a `msg_error_<type>` in the module XML; `invalid_connection`
+and `not_ordered` are the framework's classes, pmenomssl.handlers.errors):
 
     invalid_connection           the module's url/username/password are missing or malformed
     unknown_tariff               the local tariff (or an addon) names no upstream tariff (addon),

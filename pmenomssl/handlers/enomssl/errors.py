@@ -1,6 +1,7 @@
 """Every error type the ENOM SSL handler can end a command with.
 
-Raised here (each needs a `msg_error_<type>` in the module XML):
+Raised by this handler (each needs a `msg_error_<type>` in the module XML; `invalid_connection`
+and `not_ordered` are the framework's classes, pmenomssl.handlers.errors):
 
     unknown_product          the tariff's certificate type is not an ENOM product of this module
     invalid_contact          contact data missing, not ASCII for a DigiCert-family brand, bad phone
