@@ -1,14 +1,14 @@
 """The error types every handler raises alike; a handler's own `errors.py` adds its others.
 
-Each needs a `msg_error_<type>` in the module XML of every handler that raises it: a handler's
-`ERROR_TYPES` lists these with its own.
+Each needs a `msg_error_<type>` in the module XML of every handler that raises it; a handler's
+`ERROR_TYPES` lists only its own.
 """
 
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
 
-SHARED_ERROR_TYPES = ("invalid_connection", "not_ordered")
+ERROR_TYPES = ("invalid_connection", "not_ordered")
 
 
 class ConnectionSettingsError(ModuleError):

@@ -11,6 +11,8 @@ PyMySQL.
     statuses.py   ONE table: upstream status -> local action
     service.py    one item: the framework's service plus addons and the upstream service
     order.py      open: adopt or order (never twice), then open when active
+    plan.py       what an order sends and costs, checked before paying
+    reconcile.py  which upstream service is this item's (remoteid, the order intent)
     sync.py       sync_item
     prolong.py    prolong (max_tries 1, reconciled by the upstream expiry)
     setparam.py   setparam: changed addons -> <itemtype>.edit; rollback of a tariff change

@@ -29,10 +29,8 @@ error); `invalid_csr` (pmenomssl.ssl); `mgrctl_error`, `mgrctl_timeout`, `item_n
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
-from pmenomssl.handlers.errors import SHARED_ERROR_TYPES
 
 ERROR_TYPES = (
-    *SHARED_ERROR_TYPES,
     "unknown_tariff",
     "period_not_available",
     "upstream_insufficient_funds",

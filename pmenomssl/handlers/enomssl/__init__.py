@@ -4,11 +4,14 @@ The commands name the function that does the work (pmenomssl.handlers.base.Handl
 only when it runs, so `features` and `approver` (run at every panel start and while a client
 types an order) import neither httpx, PyMySQL nor cryptography.
 
-    products.py   the product table and the GetCerts cache
-    settings.py   connection params -> EnomClient
+    products.py   THE product table and the GetCerts cache
+    productspec.py what a product allows (ProductSpec) and the brand facts
+    settings.py   the connection form's wording -> EnomClient (handlers/connection.py)
     service.py    one item: the framework's service plus its product and ENOM client
     contacts.py   adm_/tech_/org_ params -> ENOM contacts
-    order.py      open: validate, buy (never twice), configure, submit
+    order.py      open: validate, buy (purchase.py), configure, submit
+    purchase.py   a slot's CertID: saved, adopted or bought once
+    reconcile.py  the purchase a lost answer left unrecorded, found in ENOM (the intent)
     sync.py       sync_item
     renewal.py    prolong (and the renewals sync_item places)
     reissue.py    reopen

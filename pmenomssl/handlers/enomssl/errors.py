@@ -28,10 +28,8 @@ Passed through from the layers below (their modules list them): `invalid_csr` an
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
-from pmenomssl.handlers.errors import SHARED_ERROR_TYPES
 
 ERROR_TYPES = (
-    *SHARED_ERROR_TYPES,
     "unknown_product",
     "invalid_contact",
     "invalid_approver",
