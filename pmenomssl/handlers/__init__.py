@@ -17,7 +17,7 @@ import os
 import sys
 
 from pmenomssl.errors import ModuleError
-from pmenomssl.handlers.base import Handler
+from pmenomssl.handlers.base import Handler, load_object
 
 ENTRY_POINT_GROUP = "pmenomssl.handlers"
 DISTRIBUTION = "pmenomssl"
@@ -31,7 +31,7 @@ def load_handler(name: str) -> Handler:
     """Instantiate the handler registered under `name`."""
     target = own_entry_points().get(name)
     if target is not None:
-        return _instantiate(name, _load_object(target))
+        return _instantiate(name, load_object(target))
     return _load_from_all_distributions(name)
 
 
@@ -80,17 +80,6 @@ def parse_entry_points(text: str) -> dict[str, dict[str, str]]:
         key, value = line.split("=", 1)
         current[key.strip()] = value.split("[", 1)[0].strip()
     return groups
-
-
-def _load_object(target: str) -> object:
-    """Import `module:attr.sub` (the entry-point value syntax)."""
-    module_name, _, attribute = target.partition(":")
-    module_name = module_name.strip()
-    __import__(module_name)  # importlib itself costs start-up time (issue 16)
-    obj: object = sys.modules[module_name]
-    for part in filter(None, attribute.strip().split(".")):
-        obj = getattr(obj, part)
-    return obj
 
 
 def _instantiate(name: str, handler_class: object) -> Handler:

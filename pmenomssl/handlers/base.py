@@ -7,6 +7,7 @@ protocol layer dispatches to them and builds `features` from exactly that set of
 
 from __future__ import annotations
 
+import sys
 import time
 
 from pmenomssl.protocol.args import Invocation
@@ -110,12 +111,23 @@ class Context:
 
 
 class Handler:
-    """Base of every handler; subclasses set the declarations and add `command_*` methods."""
+    """Base of every handler; subclasses set the declarations and name their commands.
+
+    A command is a `command_<name>` method, or an entry of `service_commands` or
+    `module_commands`: "module:function" of the function that does the work, imported only
+    when the command runs (`features` and `approver` run at every panel start, issue 16).
+    """
 
     itemtypes: Sequence[str] = ()
     params: Sequence[ParamSpec] = ()
     # How many times BILLmanager may re-run a failing command before it becomes a manual task.
     max_tries: Mapping[str, int] = {}
+    # Commands on one item: `function(service)`, the service an instance of `service_class`
+    # ("module:Class", a pmenomssl.handlers.service.Service), closed when the command ends.
+    service_commands: Mapping[str, str] = {}
+    service_class = "pmenomssl.handlers.service:Service"
+    # Commands on the module: `function(ctx)` returns the command's output.
+    module_commands: Mapping[str, str] = {}
 
     def templates(self) -> Sequence[TemplateSpec]:
         return ()
@@ -131,12 +143,54 @@ class Handler:
     @classmethod
     def commands(cls) -> list[str]:
         """The commands this handler implements, which is exactly its feature list."""
-        return sorted(
+        methods = {
             name[len(COMMAND_PREFIX) :]
             for name in dir(cls)
             if name.startswith(COMMAND_PREFIX) and callable(getattr(cls, name))
-        )
+        }
+        return sorted(methods.union(cls.service_commands, cls.module_commands))
 
     def method_for(self, command: str) -> Callable[[Context], Output] | None:
-        method = getattr(self, COMMAND_PREFIX + command, None)
-        return method if callable(method) else None
+        method: Callable[[Context], Output] | None = getattr(self, COMMAND_PREFIX + command, None)
+        if callable(method):
+            return method
+        if command in self.service_commands:
+            target = self.service_commands[command]
+            return lambda ctx: self.run_on_service(ctx, target)
+        if command in self.module_commands:
+            target = self.module_commands[command]
+            return lambda ctx: self.run_on_module(ctx, target)
+        return None
+
+    def run_on_service(self, ctx: Context, target: str) -> Output:
+        """`target(service)` on the item the command is for; the service is closed after."""
+        from pmenomssl.handlers.service import Service
+
+        service_class, work = load_object(self.service_class), load_object(target)
+        assert callable(service_class) and callable(work)
+        service = service_class(ctx)
+        assert isinstance(service, Service)
+        try:
+            work(service)
+        finally:
+            service.close()
+        return None
+
+    def run_on_module(self, ctx: Context, target: str) -> Output:
+        """`target(ctx)`, whose result is the command's output."""
+        from typing import cast  # never on the start-up path: approver is a method
+
+        work = load_object(target)
+        assert callable(work)
+        return cast("Output", work(ctx))
+
+
+def load_object(target: str) -> object:
+    """What `module:attr.sub` names (the entry-point value syntax), imported now."""
+    module_name, _, attribute = target.partition(":")
+    module_name = module_name.strip()
+    __import__(module_name)  # importlib itself costs start-up time (issue 16)
+    obj: object = sys.modules[module_name]
+    for part in filter(None, attribute.strip().split(".")):
+        obj = getattr(obj, part)
+    return obj

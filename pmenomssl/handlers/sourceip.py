@@ -16,6 +16,7 @@ error); an empty value means the system's default route, as in GlobalSign.
 from __future__ import annotations
 
 from pmenomssl.handlers.base import ParamSpec
+from pmenomssl.handlers.errors import ConnectionSettingsError
 from pmenomssl.records import TYPE_CHECKING  # `features` imports this: no typing/httpx
 
 if TYPE_CHECKING:  # collections.abc and logging cost start-up time (issue 16)
@@ -24,16 +25,14 @@ if TYPE_CHECKING:  # collections.abc and logging cost start-up time (issue 16)
     import httpx
     from lxml import etree
 
-    from pmenomssl.errors import ModuleError
-
 PARAM_SOURCEIP = "sourceip"
 SOURCEIP_PARAM = ParamSpec(PARAM_SOURCEIP, select=True)
 #: The text of the empty choice ("the default address"); GlobalSign shows `null`.
 DEFAULT_CHOICE = "null"
 
 
-def source_ip(params: Mapping[str, str], settings_error: type[ModuleError], where: str) -> str:
-    """The chosen source address ("" = the default route); `settings_error` when the value
+def source_ip(params: Mapping[str, str], where: str) -> str:
+    """The chosen source address ("" = the default route); invalid_connection when the value
     is not an IP address."""
     import ipaddress
 
@@ -43,7 +42,7 @@ def source_ip(params: Mapping[str, str], settings_error: type[ModuleError], wher
     try:
         return str(ipaddress.ip_address(text))
     except ValueError:
-        raise settings_error(
+        raise ConnectionSettingsError(
             f"The source IP address {text[:60]!r} of {where} is not an IP address: choose one "
             "of the server's addresses (or the empty choice) in the processing module's "
             "settings.",

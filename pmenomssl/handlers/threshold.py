@@ -14,6 +14,7 @@ under the amount the provider asked to keep. Empty or absent: no minimum.
 from __future__ import annotations
 
 from pmenomssl.handlers.base import ParamSpec
+from pmenomssl.handlers.errors import ConnectionSettingsError
 from pmenomssl.records import TYPE_CHECKING  # `features` imports this: no decimal/typing
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ PARAM_THRESHOLD = "threshold"
 THRESHOLD_PARAM = ParamSpec(PARAM_THRESHOLD, panel_field=True)
 
 
-def threshold(params: Mapping[str, str], settings_error: type[ModuleError]) -> Decimal | None:
-    """The module's threshold, None when not set; `settings_error` when it is not a number."""
+def threshold(params: Mapping[str, str]) -> Decimal | None:
+    """The module's threshold, None when not set; invalid_connection when it is not a number."""
     # Typed in the panel, possibly like BILLmanager renders amounts ("20 000,00").
     from pmenomssl.upstream.numbers import parse_money
 
@@ -37,7 +38,7 @@ def threshold(params: Mapping[str, str], settings_error: type[ModuleError]) -> D
     try:
         return parse_money(text)
     except ValueError:
-        raise settings_error(
+        raise ConnectionSettingsError(
             f"The module's minimal balance {text[:40]!r} (threshold) is not a number: correct "
             "it in the processing module's settings (Integration > Processing modules).",
             obj=PARAM_THRESHOLD,

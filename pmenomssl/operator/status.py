@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pmenomssl.billing import CertificateRow, Item
     from pmenomssl.enom import CertDetail
     from pmenomssl.handlers.base import Context
-    from pmenomssl.handlers.enomssl.products import ProductSpec
+    from pmenomssl.handlers.enomssl.productspec import ProductSpec
     from pmenomssl.handlers.enomssl.service import Service
 
 logger = logging.getLogger(__name__)

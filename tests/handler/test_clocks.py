@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmenomssl.handlers.enomssl.order import Intent
+from pmenomssl.handlers.enomssl.reconcile import Intent
 from tests.handler.conftest import World
 from tests.handler.test_faults import (
     KILL_POINTS,

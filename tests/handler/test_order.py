@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
-from pmenomssl.handlers.enomssl.order import Intent
+from pmenomssl.handlers.enomssl.reconcile import Intent
 from pmenomssl.ssl import csr_matches_certificate
 from tests.handler.conftest import World, csr_for, desc
 from tests.ssl.factory import build_csr

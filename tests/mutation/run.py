@@ -74,9 +74,23 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/handler/test_order.py",
         "tests/handler/test_faults.py",
     ),
+    "pmenomssl/handlers/enomssl/purchase.py": (
+        "tests/handler/test_guards.py",
+        "tests/handler/test_order.py",
+        "tests/handler/test_faults.py",
+    ),
+    "pmenomssl/handlers/enomssl/reconcile.py": (
+        "tests/handler/test_guards.py",
+        "tests/handler/test_order.py",
+        "tests/handler/test_faults.py",
+    ),
     "pmenomssl/handlers/enomssl/renewal.py": ("tests/handler/test_lifecycle.py",),
     "pmenomssl/handlers/enomssl/importing.py": ("tests/handler/test_module_commands.py",),
     "pmenomssl/handlers/billreseller/order.py": (
+        "tests/billreseller/test_guards.py",
+        "tests/billreseller/test_never_twice.py",
+    ),
+    "pmenomssl/handlers/billreseller/reconcile.py": (
         "tests/billreseller/test_guards.py",
         "tests/billreseller/test_never_twice.py",
     ),

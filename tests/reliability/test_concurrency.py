@@ -107,7 +107,7 @@ def test_other_items_purchase_in_flight_is_never_adopted(
     import time
 
     from pmenomssl.handlers.enomssl import params, products
-    from pmenomssl.handlers.enomssl.order import Intent
+    from pmenomssl.handlers.enomssl.reconcile import Intent
 
     spec = products.find("rapidssl")
     assert spec is not None

@@ -2,14 +2,17 @@
 HTTP API (issue 8), for the item types certificate, soft, vhost, vds and dedic (one processing
 module per type, as BILLmanager's own reselling module works).
 
-The `command_*` methods are thin: each imports the module that does the work only when it runs,
-so `features` (run at every panel start) imports neither httpx, lxml nor PyMySQL.
+The commands name the function that does the work (pmenomssl.handlers.base.Handler), imported
+only when it runs, so `features` (run at every panel start) imports neither httpx, lxml nor
+PyMySQL.
 
-    settings.py   connection params -> UpstreamClient (the minimal balance: handlers/threshold.py)
+    settings.py   the connection form's wording -> UpstreamClient (handlers/connection.py)
     itemtypes.py  ONE table per item type: order params, client-level suspend (UNCONFIRMED)
     statuses.py   ONE table: upstream status -> local action
-    service.py    one item: item row, params, addons, the upstream service
+    service.py    one item: the framework's service plus addons and the upstream service
     order.py      open: adopt or order (never twice), then open when active
+    plan.py       what an order sends and costs, checked before paying
+    reconcile.py  which upstream service is this item's (remoteid, the order intent)
     sync.py       sync_item
     prolong.py    prolong (max_tries 1, reconciled by the upstream expiry)
     setparam.py   setparam: changed addons -> <itemtype>.edit; rollback of a tariff change
@@ -22,41 +25,40 @@ so `features` (run at every panel start) imports neither httpx, lxml nor PyMySQL
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
-from pmenomssl.handlers.base import Context, Handler, Output, ParamSpec, TemplateSpec
-from pmenomssl.handlers.billreseller import settings
+from pmenomssl.handlers.base import Context, Output, TemplateSpec
 from pmenomssl.handlers.billreseller.itemtypes import ITEMTYPES
-from pmenomssl.handlers.sourceip import SOURCEIP_PARAM
-from pmenomssl.handlers.threshold import THRESHOLD_PARAM
+from pmenomssl.handlers.connection import ProviderHandler
 from pmenomssl.records import TYPE_CHECKING  # typing is not imported: start-up time
 
 if TYPE_CHECKING:
-    from pmenomssl.handlers.billreseller.service import Service
+    from collections.abc import Mapping, Sequence
+
+_HERE = "pmenomssl.handlers.billreseller"
 
 
-def _on_service(ctx: Context, work: Callable[[Service], None]) -> None:
-    from pmenomssl.handlers.billreseller.service import Service
-
-    svc = Service(ctx)
-    try:
-        work(svc)
-    finally:
-        svc.close()
-
-
-class BillResellerHandler(Handler):
+class BillResellerHandler(ProviderHandler):
     itemtypes = tuple(ITEMTYPES)
-    params = (
-        ParamSpec(settings.PARAM_URL),
-        ParamSpec(settings.PARAM_USERNAME),
-        ParamSpec(settings.PARAM_PASSWORD, crypted=True),
-        SOURCEIP_PARAM,
-        THRESHOLD_PARAM,
+    service_class = f"{_HERE}.service:Service"
+    service_commands: Mapping[str, str] = MappingProxyType(
+        {
+            "open": f"{_HERE}.order:open_service",
+            "sync_item": f"{_HERE}.sync:sync_service",
+            "prolong": f"{_HERE}.prolong:prolong_service",
+            "setparam": f"{_HERE}.setparam:setparam_service",
+            "suspend": f"{_HERE}.lifecycle:suspend_service",
+            "resume": f"{_HERE}.lifecycle:resume_service",
+            "close": f"{_HERE}.lifecycle:close_service",
+        }
     )
-    # A failed prolong becomes a manual task at once: a retry could pay a second time.
-    max_tries: Mapping[str, int] = MappingProxyType({"prolong": 1})
+    module_commands: Mapping[str, str] = MappingProxyType(
+        {
+            "check_connection": f"{_HERE}.account:check_connection",
+            "getbalance": f"{_HERE}.account:getbalance",
+            "import": f"{_HERE}.importing:import_services",
+        }
+    )
 
     def templates(self) -> Sequence[TemplateSpec]:
         """One per upstream certificate tariff in the cache `tariffs --refresh` writes: a
@@ -75,76 +77,9 @@ class BillResellerHandler(Handler):
 
         return [str(templates.cache_path(config.mgr_root(), config.module_name()))]
 
-    # --- module commands --------------------------------------------------------------------
-
-    def command_tune_connection(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.sourceip import tune_connection
-
-        return tune_connection(ctx.document)
-
     def command_approver(self, ctx: Context) -> Output:
         """The approver addresses a certificate order may use, constructed locally (no upstream
         call: it answers while a client types the order); the same rules as the ENOM module."""
         from pmenomssl.handlers.enomssl import approvers
 
         return approvers.document(ctx.args.domain or "")
-
-    def command_check_connection(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import account
-
-        return account.check_connection(ctx)
-
-    def command_getbalance(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import account
-
-        return account.getbalance(ctx)
-
-    def command_import(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import importing
-
-        importing.import_services(ctx)
-        return None
-
-    # --- service commands -------------------------------------------------------------------
-
-    def command_open(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import order
-
-        _on_service(ctx, order.open_service)
-        return None
-
-    def command_sync_item(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import sync
-
-        _on_service(ctx, sync.sync_service)
-        return None
-
-    def command_prolong(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import prolong
-
-        _on_service(ctx, prolong.prolong_service)
-        return None
-
-    def command_setparam(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import setparam
-
-        _on_service(ctx, setparam.setparam_service)
-        return None
-
-    def command_suspend(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import lifecycle
-
-        _on_service(ctx, lifecycle.suspend_service)
-        return None
-
-    def command_resume(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import lifecycle
-
-        _on_service(ctx, lifecycle.resume_service)
-        return None
-
-    def command_close(self, ctx: Context) -> Output:
-        from pmenomssl.handlers.billreseller import lifecycle
-
-        _on_service(ctx, lifecycle.close_service)
-        return None

@@ -1,6 +1,7 @@
 """Every error type the upstream-BILLmanager reseller handler ends a command with.
 
-Raised here (each needs a `msg_error_<type>` in the module XML):
+Raised by this handler (each needs a `msg_error_<type>` in the module XML; `invalid_connection`
+and `not_ordered` are the framework's classes, pmenomssl.handlers.errors):
 
     invalid_connection           the module's url/username/password are missing or malformed
     unknown_tariff               the local tariff (or an addon) names no upstream tariff (addon),
@@ -30,20 +31,14 @@ from __future__ import annotations
 from pmenomssl.errors import ModuleError
 
 ERROR_TYPES = (
-    "invalid_connection",
     "unknown_tariff",
     "period_not_available",
     "upstream_insufficient_funds",
     "order_ambiguous",
-    "not_ordered",
     "upstream_service_missing",
     "invalid_order_data",
     "tariff_change_unsupported",
 )
-
-
-class ConnectionSettingsError(ModuleError):
-    error_type = "invalid_connection"
 
 
 class UnknownTariffError(ModuleError):
@@ -60,10 +55,6 @@ class BalanceTooLowError(ModuleError):
 
 class OrderAmbiguousError(ModuleError):
     error_type = "order_ambiguous"
-
-
-class NotOrderedError(ModuleError):
-    error_type = "not_ordered"
 
 
 class UpstreamServiceMissingError(ModuleError):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.billreseller import params as P
 from pmenomssl.handlers.billreseller.itemtypes import ITEMTYPES, spec_for
-from pmenomssl.handlers.billreseller.order import Intent
+from pmenomssl.handlers.billreseller.reconcile import Intent
 from pmenomssl.handlers.billreseller.settings import from_params, make_client
 from pmenomssl.handlers.billreseller.statuses import DELETED, STOPPED
 

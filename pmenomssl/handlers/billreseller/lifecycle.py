@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from pmenomssl.handlers.billreseller import params as P
-from pmenomssl.handlers.billreseller.order import find_ours
+from pmenomssl.handlers.billreseller.reconcile import find_ours
 from pmenomssl.handlers.billreseller.service import Service
 from pmenomssl.handlers.billreseller.statuses import ACTIVE, DELETED, STOPPED
 

@@ -1,8 +1,6 @@
-"""One reselling service as the commands see it: the item, its params and addons, its item
-type, the upstream client, and the upstream service it is linked to.
-
-Writes go through `save()`, which skips a write when BILLmanager already holds the value: that
-keeps a re-run cheap and `sync_item` without change write-free.
+"""One reselling service as the commands see it: the framework's item (pmenomssl.handlers.
+service: params, module, writes that skip unchanged values), plus its addons, its item type,
+the upstream client, and the upstream service it is linked to.
 """
 
 from __future__ import annotations
@@ -11,39 +9,33 @@ import logging
 from typing import TYPE_CHECKING
 
 from pmenomssl.handlers.billreseller import params as P
-from pmenomssl.handlers.billreseller.errors import NotOrderedError, UpstreamServiceMissingError
+from pmenomssl.handlers.billreseller.errors import UpstreamServiceMissingError
 from pmenomssl.handlers.billreseller.itemtypes import ItemTypeSpec, spec_for
 from pmenomssl.handlers.billreseller.settings import from_params, make_client
+from pmenomssl.handlers.errors import NotOrderedError
+from pmenomssl.handlers.service import Service as BaseService
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import date
 
-    from pmenomssl.billing import Addon, BillingGateway, Item
+    from pmenomssl.billing import Addon
     from pmenomssl.handlers.base import Context
     from pmenomssl.upstream import UpstreamClient, UpstreamService
 
 logger = logging.getLogger(__name__)
 
 
-class Service:
-    """The item a service command works on, loaded once per run."""
+class Service(BaseService["UpstreamClient"]):
+    """The reselling service a command works on, loaded once per run."""
+
+    module_kind = "upstream BILLmanager module"
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.billing: BillingGateway = ctx.billing
-        self.item: Item = self.billing.item(ctx.item_id)
-        if self.item.processingmodule is not None:
-            ctx.module_id = self.item.processingmodule
-        self.params: dict[str, str] = self.billing.item_params(self.item.id)
-        self._module_params: dict[str, str] | None = None
-        self._client: UpstreamClient | None = None
+        super().__init__(ctx)
         self._addons: list[Addon] | None = None
         # The local expiry as last written (the item row is read once).
         self.expiredate: date | None = self.item.expiredate
-
-    @property
-    def id(self) -> int:
-        return self.item.id
 
     @property
     def itemtype(self) -> str:
@@ -52,9 +44,6 @@ class Service:
     @property
     def spec(self) -> ItemTypeSpec:
         return spec_for(self.item.itemtype, item_id=self.id)
-
-    def param(self, name: str) -> str:
-        return (self.params.get(name) or "").strip()
 
     @property
     def upstream_id(self) -> str:
@@ -65,48 +54,10 @@ class Service:
             self._addons = self.billing.addons(self.id)
         return self._addons
 
-    # --- the processing module and the upstream ---------------------------------------------
+    # --- the upstream ---------------------------------------------------------------------
 
-    @property
-    def module_id(self) -> int:
-        module_id = self.item.processingmodule
-        if module_id is None or not self.item.module_name:
-            from pmenomssl.billing import NotFoundError
-
-            # No module, or (the join found no row) a module that was deleted since.
-            what = (
-                "no processing module"
-                if module_id is None
-                else f"processing module {module_id}, which no longer exists"
-            )
-            raise NotFoundError(
-                f"Service {self.id} has {what}: choose the upstream BILLmanager module for its "
-                "tariff (Products > Tariffs > Processing modules) and retry.",
-                error_type="module_not_found",
-                obj="item",
-                value=str(self.id),
-            )
-        return module_id
-
-    @property
-    def module_params(self) -> dict[str, str]:
-        if self._module_params is None:
-            self._module_params = self.billing.module_params(self.module_id)
-        return self._module_params
-
-    @property
-    def client(self) -> UpstreamClient:
-        if self._client is None:
-            connection = from_params(
-                self.module_params, where=f"processing module {self.module_id}"
-            )
-            self._client = make_client(connection, deadline=self.ctx.deadline)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-        self._client = None
+    def connect(self, module_params: Mapping[str, str], where: str) -> UpstreamClient:
+        return make_client(from_params(module_params, where=where), deadline=self.ctx.deadline)
 
     def require_upstream_id(self, command: str) -> str:
         upstream_id = self.upstream_id
@@ -136,24 +87,8 @@ class Service:
 
     # --- writes (skipped when nothing changes) --------------------------------------------
 
-    def save(self, name: str, value: str) -> None:
-        if self.params.get(name, "") == value:
-            return
-        self.billing.save_param(self.id, name, value)
-        self.params[name] = value
-
     def set_expiredate(self, expiredate: date) -> None:
         if self.expiredate == expiredate:
             return
         self.billing.set_expiredate(self.id, expiredate)
         self.expiredate = expiredate
-
-    def set_status(self, status: int) -> None:
-        """A certificate's service_status (service.setstatus), skipped when unchanged."""
-        if self.param(P.SERVICE_STATUS) == str(status):
-            return
-        self.billing.set_status(self.id, status)
-        self.params[P.SERVICE_STATUS] = str(status)
-
-    def post(self, operation: str) -> None:
-        self.billing.post(self.id, operation)

@@ -19,14 +19,12 @@ Only the standard library here: `features` imports this at every panel start.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from pmenomssl.handlers import cachefile
 from pmenomssl.handlers.base import TemplateSpec
 
 logger = logging.getLogger(__name__)
@@ -37,7 +35,7 @@ TEMPLATE_FLAGS: Mapping[str, str] = {"authemail": "yes"}
 
 
 def cache_path(root: Path, module_name: str) -> Path:
-    return root / "var" / f"{module_name}{CACHE_SUFFIX}"
+    return cachefile.cache_path(root, module_name, CACHE_SUFFIX)
 
 
 def template_name(tariff_id: str) -> str:
@@ -64,16 +62,7 @@ def save(path: Path, url: str, tariffs: Iterable[tuple[str, str]]) -> dict[str, 
     `features` never reads half a file. Returns the whole cache."""
     upstreams = load(path)
     upstreams[url] = {tariff_id: title for tariff_id, title in tariffs}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"upstreams": upstreams}, handle, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    cachefile.write_json(path, {"upstreams": upstreams}, sort_keys=True)
     return upstreams
 
 

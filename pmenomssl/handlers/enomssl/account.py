@@ -8,20 +8,18 @@ module of this name. One ENOM call per module; the product cache is refreshed on
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from pmenomssl.errors import ModuleError
-from pmenomssl.handlers.accounting import balance_document, connection_error
+from pmenomssl.handlers import accounting
 from pmenomssl.handlers.enomssl import products
 from pmenomssl.handlers.enomssl.settings import from_document, from_params, make_client
 from pmenomssl.handlers.sourceip import describe
 
 if TYPE_CHECKING:
     from pmenomssl.enom import EnomClient
+    from pmenomssl.handlers.accounting import SaveBalance
     from pmenomssl.handlers.base import Context
 
 logger = logging.getLogger(__name__)
@@ -59,44 +57,24 @@ def check_connection(ctx: Context) -> etree._Element:
             except EnomError as exc:  # the connection works; the list can wait
                 logger.warning("could not refresh the product list: %s", exc.desc)
     except EnomError as exc:
-        raise connection_error(
-            exc, connection.url, connection.username, connection.sourceip
-        ) from None
+        raise accounting.connection_error(exc, connection) from None
     return etree.Element("doc")
 
 
 def getbalance(ctx: Context) -> etree._Element:
-    billing = ctx.billing
-    if ctx.args.module is not None:
-        module_ids = [billing.module(ctx.args.module).id]
-    else:
-        module_ids = [m.id for m in billing.modules_named(ctx.module_name)]
-        if not module_ids:
-            logger.info("no active processing module named %s: nothing to do", ctx.module_name)
-    results: list[tuple[int, Decimal, str]] = []
-    errors: list[tuple[int, ModuleError]] = []
     cache_fresh = False
-    for module_id in module_ids:
-        ctx.module_id = module_id
-        try:
-            connection = from_params(
-                billing.module_params(module_id), where=f"processing module {module_id}"
-            )
-            with make_client(connection, deadline=ctx.deadline) as client:
-                balance = client.get_balance()
-                billing.save_balance(module_id, balance.available, CURRENCY, datetime.now())
-                results.append((module_id, balance.available, CURRENCY))
-                if not cache_fresh:
-                    cache_fresh = _refresh_if_stale(ctx, client)
-        except ModuleError as exc:
-            if len(module_ids) == 1:
-                raise
-            logger.error("balance of processing module %s: %s", module_id, exc.desc)
-            errors.append((module_id, exc))
-    if errors and not results:
-        module_id, first = errors[0]
-        raise first
-    return balance_document(results)
+
+    def read_balance(module_id: int, save: SaveBalance) -> None:
+        nonlocal cache_fresh
+        connection = from_params(
+            ctx.billing.module_params(module_id), where=f"processing module {module_id}"
+        )
+        with make_client(connection, deadline=ctx.deadline) as client:
+            save(client.get_balance().available, CURRENCY)
+            if not cache_fresh:
+                cache_fresh = _refresh_if_stale(ctx, client)
+
+    return accounting.getbalance(ctx, read_balance)
 
 
 def _refresh_if_stale(ctx: Context, client: EnomClient) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.order import OPEN, Intent, reconcile
+from pmenomssl.handlers.enomssl.reconcile import OPEN, Intent, reconcile
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import CANCELLABLE
 

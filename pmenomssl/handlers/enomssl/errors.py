@@ -1,6 +1,7 @@
 """Every error type the ENOM SSL handler can end a command with.
 
-Raised here (each needs a `msg_error_<type>` in the module XML):
+Raised by this handler (each needs a `msg_error_<type>` in the module XML; `invalid_connection`
+and `not_ordered` are the framework's classes, pmenomssl.handlers.errors):
 
     unknown_product          the tariff's certificate type is not an ENOM product of this module
     invalid_contact          contact data missing, not ASCII for a DigiCert-family brand, bad phone
@@ -33,12 +34,10 @@ ERROR_TYPES = (
     "invalid_contact",
     "invalid_approver",
     "invalid_domain",
-    "invalid_connection",
     "enom_insufficient_funds",
     "enom_outcome_unknown",
     "certificate_refunded",
     "reissue_by_support",
-    "not_ordered",
 )
 
 
@@ -58,10 +57,6 @@ class DomainError(ModuleError):
     error_type = "invalid_domain"
 
 
-class ConnectionSettingsError(ModuleError):
-    error_type = "invalid_connection"
-
-
 class BalanceTooLowError(ModuleError):
     error_type = "enom_insufficient_funds"
 
@@ -76,7 +71,3 @@ class CertificateRefundedError(ModuleError):
 
 class ReissueBySupportError(ModuleError):
     error_type = "reissue_by_support"
-
-
-class NotOrderedError(ModuleError):
-    error_type = "not_ordered"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl import products
-from pmenomssl.handlers.enomssl.order import unfinished_watermark
+from pmenomssl.handlers.enomssl.reconcile import unfinished_watermark
 from pmenomssl.handlers.enomssl.settings import from_params, make_client
 from pmenomssl.handlers.enomssl.statuses import (
     AWAITING_CONFIGURATION,

@@ -4,9 +4,10 @@ Steps, each skipped on a re-run when already done:
 
 1. Validate everything that can be checked locally (CSR against the order, contacts, approver
    or DCV method), then the price against AvailableBalance. A failure here costs nothing.
-2. Save a purchase intent, then PurchaseServices, then save CertID and OrderID at once.
-   A re-run that finds the intent without a CertID (crash, lost answer) looks for the purchase
-   in ENOM first (`reconcile`) and adopts it; it buys only when ENOM shows nothing was bought.
+2. Save a purchase intent, then PurchaseServices, then save CertID and OrderID at once
+   (purchase.py). A re-run that finds the intent without a CertID (crash, lost answer) looks
+   for the purchase in ENOM first (reconcile.py) and adopts it; it buys only when ENOM shows
+   nothing was bought.
 3. CertConfigureCert (CSR, contacts, server type); the approver must be in ENOM's list.
 4. CertPurchaseCert (e-mail, DNS or file validation; DNS/file data saved as item params).
 5. service.setstatus 4, service.postopen.
@@ -21,7 +22,6 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
@@ -30,13 +30,11 @@ from pmenomssl.handlers.enomssl import contacts as contact_data
 from pmenomssl.handlers.enomssl import params as P
 from pmenomssl.handlers.enomssl.errors import (
     ApproverError,
-    BalanceTooLowError,
     CertificateRefundedError,
-    ConnectionSettingsError,
-    PurchaseUnconfirmedError,
-    UnknownProductError,
 )
-from pmenomssl.handlers.enomssl.products import SECTIGO, ProductSpec
+from pmenomssl.handlers.enomssl.productspec import SECTIGO, ProductSpec
+from pmenomssl.handlers.enomssl.purchase import acquire
+from pmenomssl.handlers.enomssl.reconcile import OPEN
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import (
     AWAITING_CONFIGURATION,
@@ -48,16 +46,10 @@ from pmenomssl.handlers.enomssl.statuses import (
 )
 
 if TYPE_CHECKING:
-    from pmenomssl.enom import CertDetail, CertSummary, DcvInfo
+    from pmenomssl.enom import CertDetail, DcvInfo
     from pmenomssl.ssl import CsrInfo
 
 logger = logging.getLogger(__name__)
-
-# Certificates are bought for one year: ENOM now issues 12-month certificates only
-# (enom-api.md 3.3); longer service periods are served by renewals (prolong).
-NUM_YEARS = 1
-
-RECONCILE_PAGE_SIZE = 50
 
 # approver_method values -> ENOM DVAuthMethod (None: e-mail). BILLmanager's names are
 # auth_email / auth_dnstxt (ISP's GlobalSign module); the file method's name is UNCONFIRMED.
@@ -74,20 +66,6 @@ DCV_METHODS: dict[str, str | None] = {
     "file": "File",
     "http": "File",
 }
-
-
-@dataclass(frozen=True)
-class Slot:
-    """Which params one purchase lives in: the item's certificate, or its renewal."""
-
-    intent: str
-    cert_id: str
-    order_id: str
-    label: str
-
-
-OPEN = Slot(P.PURCHASE_INTENT, P.CERT_ID, P.ORDER_ID, "certificate")
-RENEWAL = Slot(P.RENEWAL_INTENT, P.RENEWAL_CERT_ID, P.RENEWAL_ORDER_ID, "renewal")
 
 
 @dataclass(frozen=True)
@@ -212,7 +190,7 @@ def _validation(
     ucc: list[tuple[str, str]] = []
     if spec.multidomain:
         # UCCDomainList carries every name, the CSR's common name first (WHMCS's eNom module:
-        # "Include the CSR Domain"; products.UCC_NAMES counts it as one of the names covered).
+        # "Include the CSR Domain"; productspec.UCC_NAMES counts it as one of the names covered).
         local = main_approver.split("@", 1)[0] if main_approver else "admin"
         for index, domain in enumerate(domains):
             if index < len(emails):
@@ -242,273 +220,6 @@ def _check_constructed(email: str, domain: str) -> None:
             obj=P.APPROVER_EMAIL,
             value=email[:80],
         )
-
-
-def check_funds(svc: Service, spec: ProductSpec) -> None:
-    """Refuse before buying when ENOM does not sell the product or the balance is too low."""
-    cache = svc.cache
-    offered = cache.offered(spec.code) if cache is not None else None
-    if offered is None:
-        cache = svc.refresh_cache()
-        offered = cache.offered(spec.code)
-        if offered is None:
-            raise UnknownProductError(
-                f"ENOM does not offer {spec.title} ({spec.code}) to this account any more: "
-                "move the tariff to another certificate type; nothing was bought.",
-                obj="pricelist",
-                value=spec.template,
-            )
-    if not offered.enabled:
-        raise UnknownProductError(
-            f"{spec.title} ({spec.code}) is disabled in the ENOM account: enable it in ENOM's "
-            "reseller settings or change the tariff; nothing was bought.",
-            obj="pricelist",
-            value=spec.template,
-        )
-    price = offered.reseller_price * NUM_YEARS if offered.reseller_price is not None else None
-    balance = svc.client.get_balance()
-    if (price is not None and balance.available < price) or balance.available <= 0:
-        need = f"{price} USD" if price is not None else "a positive amount"
-        raise BalanceTooLowError(
-            f"The ENOM reseller account has {balance.available} USD available, {spec.title} "
-            f"costs {need}: add funds to the ENOM account, then the order is retried. Nothing "
-            "was bought.",
-            obj="balance",
-            value=str(balance.available),
-        )
-    from pmenomssl.handlers import threshold
-
-    threshold.refuse_below_threshold(
-        balance=balance.available,
-        cost=price,
-        minimum=threshold.threshold(svc.module_params, ConnectionSettingsError),
-        currency="USD",
-        account="ENOM reseller account",
-        balance_error=BalanceTooLowError,
-    )
-
-
-# --- step 2: buying (or adopting) -----------------------------------------------------------
-
-
-# --- the purchase intent: a clock-free watermark ------------------------------------------
-#
-# Reconciliation never compares times (issue 12 §1). ENOM's dates carry no time zone, its
-# documented clock runs hours behind UTC (CertPurchaseCert's example: RequestDateTime
-# 12/15/2016 4:52:44 PM for a notBefore of 2016-12-16 00:00Z) and CertGetCerts' OrderDate is a
-# date only (settled-facts.md). CertIDs, in contrast, only grow: ENOM allots them in order, and
-# CertGetCerts sorts by them. So just before PurchaseServices the intent records the highest
-# CertID in the account; a purchase that intent may have made is an unclaimed certificate of the
-# same product, awaiting configuration, with a higher CertID. Everything is read and bought under
-# `purchase_lock`, so no other item of this module buys between the watermark and the purchase.
-# ENOM's own RequestDateTime of that answer is kept for people reading the intent, never compared.
-
-
-@dataclass(frozen=True)
-class Intent:
-    """What was known just before a purchase (saved in the slot's intent param)."""
-
-    product: str  # ENOM product code
-    highest_cert_id: int | None  # the account's highest CertID then; None: unknown (see below)
-    saved_at: str = ""  # this server's UTC time, for people
-    enom_time: str = ""  # ENOM's RequestDateTime then (ENOM's clock), for people
-
-    def to_text(self) -> str:
-        import json
-
-        return json.dumps(
-            {
-                "product": self.product,
-                "highest_cert_id": self.highest_cert_id,
-                "saved_at": self.saved_at,
-                "enom_time": self.enom_time,
-            },
-            sort_keys=True,
-        )
-
-    @classmethod
-    def from_text(cls, text: str) -> Intent:
-        """An unreadable intent, or one from before the watermark (a time stamp and a code), has
-        no watermark: every unclaimed certificate of the product is a candidate (the safe side:
-        adopting an unused purchase costs nothing, a second purchase costs the provider)."""
-        import json
-
-        try:
-            data = json.loads(text)
-            highest = data.get("highest_cert_id")
-            return cls(
-                product=str(data.get("product", "")),
-                highest_cert_id=int(highest) if highest is not None else None,
-                saved_at=str(data.get("saved_at", "")),
-                enom_time=str(data.get("enom_time", "")),
-            )
-        except (ValueError, TypeError, AttributeError):
-            logger.warning(
-                "purchase intent %r has no CertID watermark: every unclaimed "
-                "certificate of the product counts",
-                text[:80],
-            )
-            return cls(product="", highest_cert_id=None)
-
-
-def make_intent(svc: Service, spec: ProductSpec) -> Intent:
-    """Read the watermark (one CertGetCerts, newest CertID first, any product and status)."""
-    page = svc.client.get_certs_page(page_size=1, sort_by="CertID", descending=True)
-    highest = max((int(c.cert_id) for c in page.certs if c.cert_id.isdigit()), default=None)
-    moment = datetime.now(timezone.utc).replace(microsecond=0)
-    return Intent(
-        product=spec.code,
-        # An empty account: nothing was bought before, so every certificate is newer (0).
-        highest_cert_id=highest if highest is not None else 0,
-        saved_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        enom_time=page.enom_time,
-    )
-
-
-def unfinished_watermark(params: Mapping[str, str]) -> int | None:
-    """The lowest watermark of the item's purchases still unrecorded (an intent without its
-    CertID), or None when none is unfinished. -1 when one has no watermark (all may be it)."""
-    lowest: int | None = None
-    for slot in (OPEN, RENEWAL):
-        raw = (params.get(slot.intent) or "").strip()
-        if not raw or (params.get(slot.cert_id) or "").strip():
-            continue
-        mark = Intent.from_text(raw).highest_cert_id
-        value = -1 if mark is None else mark
-        lowest = value if lowest is None else min(lowest, value)
-    return lowest
-
-
-def _claimed(svc: Service, cert_id: str) -> list[int]:
-    items: set[int] = set()
-    for name in P.CLAIMING_PARAMS:
-        items.update(svc.billing.items_with_param(name, cert_id))
-    return sorted(items)
-
-
-def _newer(cert_id: str, intent: Intent) -> bool:
-    if intent.highest_cert_id is None:
-        return True
-    return cert_id.isdigit() and int(cert_id) > intent.highest_cert_id
-
-
-def reconcile(svc: Service, spec: ProductSpec, intent: Intent) -> CertSummary | None:
-    """The purchase a lost answer or a crash left unrecorded, if ENOM shows one.
-
-    CertGetCerts newest CertID first: same product, Awaiting Configuration, a CertID above the
-    intent's watermark, and not claimed by any item. Of several, the lowest CertID (the first
-    bought after the intent). None proves nothing was bought since the intent. No time is read.
-    """
-    candidates: list[CertSummary] = []
-    for cert in svc.client.iter_certs(
-        page_size=RECONCILE_PAGE_SIZE,
-        sort_by="CertID",
-        descending=True,
-        status_id=AWAITING_CONFIGURATION,
-        prod_type=spec.prod_type,
-    ):
-        if not _newer(cert.cert_id, intent):
-            break  # newest first: everything after this was bought before the intent
-        if cert.status_id not in (None, AWAITING_CONFIGURATION):
-            continue
-        if spec.prod_type is None and cert.prod_desc and cert.prod_desc != spec.title:
-            continue
-        if _claimed(svc, cert.cert_id):
-            continue
-        candidates.append(cert)
-    found = candidates[-1] if candidates else None
-    logger.info(
-        "reconcile %s above CertID %s: %s",
-        spec.code,
-        intent.highest_cert_id if intent.highest_cert_id is not None else "(none: all count)",
-        f"found unclaimed CertID {found.cert_id}" if found else "nothing bought",
-    )
-    return found
-
-
-def _adopt(svc: Service, slot: Slot, cert_id: str, order_id: str) -> None:
-    """Claim a reconciled certificate; if another item claimed it at the same moment, the
-    lowest item id keeps it and this run stops (its re-run reconciles again)."""
-    svc.save(slot.cert_id, cert_id)
-    svc.save(slot.order_id, order_id)
-    others = [i for i in _claimed(svc, cert_id) if i != svc.id]
-    if others and min(others) < svc.id:
-        svc.save(slot.cert_id, "")
-        svc.save(slot.order_id, "")
-        raise PurchaseUnconfirmedError(
-            f"ENOM certificate {cert_id} was claimed by service {min(others)} at the same time; "
-            "this order is retried and looks again.",
-            obj="enom",
-            value=cert_id,
-        )
-    logger.warning(
-        "adopted ENOM CertID %s (OrderID %s) for the %s of service %s instead of buying again",
-        cert_id,
-        order_id,
-        slot.label,
-        svc.id,
-    )
-
-
-def acquire(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
-    """The slot's CertID: the saved one, an adopted one, or a new purchase.
-
-    Returns (cert_id, known_unconfigured): True when the certificate is known to await
-    configuration (just bought or adopted), so no CertGetCertDetail is needed.
-    """
-    cert_id = svc.param(slot.cert_id)
-    if cert_id:
-        return cert_id, False
-    from pmenomssl.protocol.limits import purchase_lock
-
-    ctx = svc.ctx
-    with purchase_lock(ctx.module_name, svc.item.processingmodule, ctx.deadline):
-        return _adopt_or_buy(svc, order, slot)
-
-
-def _adopt_or_buy(svc: Service, order: Order, slot: Slot) -> tuple[str, bool]:
-    spec = order.spec
-    raw = svc.param(slot.intent)
-    intent = Intent.from_text(raw) if raw else None
-    if intent is not None:
-        found = reconcile(svc, spec, intent)
-        if found is not None:
-            _adopt(svc, slot, found.cert_id, found.order_id)
-            return found.cert_id, True
-    check_funds(svc, spec)
-    if intent is None:
-        # A re-run keeps the earlier intent: its lower watermark still covers that purchase.
-        intent = make_intent(svc, spec)
-        svc.save(slot.intent, intent.to_text())
-    from pmenomssl.enom import EnomOutcomeUnknownError
-
-    try:
-        purchase = svc.client.purchase_services(spec.code, NUM_YEARS)
-    except EnomOutcomeUnknownError as exc:
-        logger.warning("PurchaseServices answer lost (%s): reconciling", exc.cause.summary)
-        found = reconcile(svc, spec, intent)
-        if found is not None:
-            _adopt(svc, slot, found.cert_id, found.order_id)
-            return found.cert_id, True
-        raise PurchaseUnconfirmedError(
-            f"ENOM's answer to the purchase of {spec.title} was lost and the purchase is not "
-            "(yet) listed in the account. It was not repeated; the next run looks for it again "
-            "and buys only if ENOM still shows nothing.",
-            obj="enom",
-            value="PurchaseServices",
-        ) from exc
-    # Save the CertID before anything else: from here on a re-run must never buy.
-    svc.save(slot.cert_id, purchase.cert_id)
-    svc.save(slot.order_id, purchase.order_id)
-    logger.info(
-        "bought %s for the %s of service %s: CertID %s, OrderID %s",
-        spec.code,
-        slot.label,
-        svc.id,
-        purchase.cert_id,
-        purchase.order_id,
-    )
-    return purchase.cert_id, True
 
 
 # --- steps 3 and 4: configure and submit ---------------------------------------------------

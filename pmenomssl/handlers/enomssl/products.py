@@ -7,26 +7,27 @@ codes (enom-api.md 3.1); the list ENOM actually sells (GetCerts) is cached under
 missing), and `catalogue()` merges it: codes ENOM no longer lists are dropped, codes it lists
 that the table does not know are added with conservative flags (`derived_spec`).
 
-Brand facts (enom-api.md 3.5, 3.13, 3.14, pitfalls 7 and 13):
-
-- DigiCert family (RapidSSL, GeoTrust, Symantec/VeriSign): renewal at most 30 days before
-  expiry, reissue through CertReissueCert, ASCII-only contacts and subject, WebServerType 18.
-- Sectigo (Comodo): renewal at most 60 days before expiry, reissue only through ENOM support,
-  WebServerType 1002 (Apache/ModSSL).
+What each product allows and the brand facts behind it: productspec.py.
 
 Imports nothing heavy: `features` reads this module at every panel start.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 # `record`, not dataclasses, and json/datetime/decimal/tempfile only where used: `features`
 # imports this module at every panel start (issue 7).
+from pmenomssl.handlers import cachefile
+from pmenomssl.handlers.enomssl.productspec import (
+    DIGICERT,
+    SECTIGO,
+    SINGLE_NAME,
+    UCC_NAMES,
+    ProductSpec,
+)
 from pmenomssl.records import TYPE_CHECKING, record
 
 if TYPE_CHECKING:
@@ -35,93 +36,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DIGICERT = "digicert"
-SECTIGO = "sectigo"
-
-RENEWAL_WINDOW_DAYS = {DIGICERT: 30, SECTIGO: 60}
-WEB_SERVER_TYPE = {DIGICERT: 18, SECTIGO: 1002}  # "Other" / "Apache/ModSSL"
-REISSUE_VIA_API = {DIGICERT: True, SECTIGO: False}
-ASCII_ONLY = {DIGICERT: True, SECTIGO: False}
-
-# Names each product covers, the common name included (ProductSpec.san_limit). ENOM's support:
-# "SAN certificates cover three domains (subdomains) with the option to add more for an added
-# fee" (article 201000065341, settled-facts.md); the extra names are separate "additional
-# domain" products, which this module does not buy, so more than three names are refused before
-# anything is bought. The common name is one of the three: WHMCS's eNom module sends the UCC
-# domain list "Include the CSR Domain". Single-name products cover one name, plus the www./apex
-# partner for free where ENOM says so ("a GeoTrust, RapidSSL, or Sectigo certificate for
-# www.example.com secures the root domain", same article): `www` below.
-SINGLE_NAME = 1
-UCC_NAMES = 3
-
 CACHE_SUFFIX = ".products.json"
 # getbalance refreshes the cache only when it is older than this (it must stay 1 ENOM call).
 CACHE_MAX_AGE_SECONDS = 24 * 3600
-
-
-@record(frozen=True)
-class ProductSpec:
-    """One certificate type: its template, its ENOM product, and what it allows."""
-
-    template: str  # BILLmanager template name (tariff "Certificate type", pricelist.intname)
-    code: str  # ENOM product code, lower case as GetCerts returns it
-    prod_type: int | None  # ENOM's numeric ProdType (CertGetCerts filter, import mapping)
-    title: str
-    brand: str  # DIGICERT | SECTIGO
-    validation: str = "dv"  # dv | ov | ev
-    wildcard: bool = False
-    www: bool = False  # covers the www./apex partner of the domain for free
-    multidomain: bool = False
-    san_limit: int = 1  # names in the CSR, the common name included (www partner not counted)
-    authdnstxt: bool = False  # DNS validation through the API
-    authfile: bool = False  # file (HTTP) validation through the API
-    derived: bool = False  # not in the table: flags guessed from the code (conservative)
-
-    @property
-    def orginfo(self) -> bool:
-        return self.validation != "dv"
-
-    @property
-    def authemail(self) -> bool:
-        return True
-
-    @property
-    def renewal_window_days(self) -> int:
-        return RENEWAL_WINDOW_DAYS[self.brand]
-
-    @property
-    def web_server_type(self) -> int:
-        return WEB_SERVER_TYPE[self.brand]
-
-    @property
-    def reissue_via_api(self) -> bool:
-        return REISSUE_VIA_API[self.brand]
-
-    @property
-    def ascii_only(self) -> bool:
-        return ASCII_ONLY[self.brand]
-
-    def template_attributes(self) -> dict[str, str]:
-        """The `features` template flags BILLmanager reads (billmanager-protocol.md 2.1).
-
-        As ISPsystem's own modules declare them (GlobalSign, TheSSLStore; settled-facts.md):
-        `www` never on a wildcard or EV template (the panel would offer a www name the order
-        does not take), and no `authfile`: the panel knows `authemail` and `authdnstxt` only.
-        `www` and `authfile` still drive the CSR checks and DCV methods (self.www,
-        dcv_methods())."""
-        flags = {
-            "wildcard": self.wildcard,
-            "www": self.www and not self.wildcard and self.validation != "ev",
-            "multidomain": self.multidomain,
-            "orginfo": self.orginfo,
-            "authemail": self.authemail,
-            "authdnstxt": self.authdnstxt,
-        }
-        return {name: "yes" for name, on in flags.items() if on}
-
-    def dcv_methods(self) -> tuple[str, ...]:
-        """ENOM DVAuthMethod values this product accepts besides e-mail."""
-        return (("DNS",) if self.authdnstxt else ()) + (("File",) if self.authfile else ())
 
 
 def _spec(
@@ -228,7 +145,7 @@ class ProductCache:
 
 
 def cache_path(root: Path, module_name: str) -> Path:
-    return root / "var" / f"{module_name}{CACHE_SUFFIX}"
+    return cachefile.cache_path(root, module_name, CACHE_SUFFIX)
 
 
 def load_cache(path: Path, *, prices: bool = True) -> ProductCache | None:
@@ -277,8 +194,6 @@ def _offered_from_json(raw: dict[str, object], prices: bool = True) -> OfferedPr
 
 def save_cache(path: Path, products: Iterable[OfferedProduct]) -> ProductCache:
     """Write the cache atomically (a concurrent `features` never reads half a file)."""
-    import json
-    import tempfile
     from datetime import datetime, timezone
 
     cache = ProductCache(
@@ -298,16 +213,7 @@ def save_cache(path: Path, products: Iterable[OfferedProduct]) -> ProductCache:
             for p in cache.products
         ],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    cachefile.write_json(path, data)
     return cache
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.errors import NotOrderedError, ReissueBySupportError
+from pmenomssl.handlers.enomssl.errors import ReissueBySupportError
 from pmenomssl.handlers.enomssl.order import prepare
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import STATUS_REQUESTED
+from pmenomssl.handlers.errors import NotOrderedError
 
 logger = logging.getLogger(__name__)
 

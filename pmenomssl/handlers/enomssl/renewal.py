@@ -17,17 +17,13 @@ import logging
 from datetime import date, datetime, timedelta, timezone
 
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.errors import NotOrderedError
-from pmenomssl.handlers.enomssl.order import (
-    RENEWAL,
-    acquire,
-    configure_and_submit,
-    prepare,
-    refunded_error,
-)
-from pmenomssl.handlers.enomssl.products import ProductSpec
+from pmenomssl.handlers.enomssl.order import configure_and_submit, prepare, refunded_error
+from pmenomssl.handlers.enomssl.productspec import ProductSpec
+from pmenomssl.handlers.enomssl.purchase import acquire
+from pmenomssl.handlers.enomssl.reconcile import RENEWAL
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import CONFIGURABLE, ISSUED, REFUNDED
+from pmenomssl.handlers.errors import NotOrderedError
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ import re
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl.errors import ApproverError, NotOrderedError
+from pmenomssl.handlers.enomssl.errors import ApproverError
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import (
     CANCELLABLE,
@@ -36,6 +36,7 @@ from pmenomssl.handlers.enomssl.statuses import (
     STATUS_ENROLLED,
     STATUS_REQUESTED,
 )
+from pmenomssl.handlers.errors import NotOrderedError
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,9 @@ def _resubmit(svc: Service, cert_id: str, *, cancel_first: bool) -> None:
     svc.set_status(STATUS_ENROLLED)
 
 
-def send_dv_email(svc: Service, emails_arg: str | None) -> None:
+def send_dv_email(svc: Service) -> None:
+    """Change or resend the approver address to the command's `--emails`."""
+    emails_arg = svc.ctx.args.emails
     emails = [e.strip().lower() for e in (emails_arg or "").split(",") if e.strip()]
     if not emails or not all(_EMAIL.fullmatch(e) for e in emails):
         raise ApproverError(
@@ -123,9 +126,11 @@ def send_dv_email(svc: Service, emails_arg: str | None) -> None:
     raise _not_changeable(svc, cert_id, detail.status)
 
 
-def send_dv_dns(svc: Service, domain_arg: str | None) -> None:
+def send_dv_dns(svc: Service) -> None:
+    """Switch to DNS validation of the command's `--domain`."""
     from pmenomssl.handlers.enomssl.order import save_dcv
 
+    domain_arg = svc.ctx.args.domain
     spec = svc.product()
     if "DNS" not in spec.dcv_methods():
         raise ApproverError(

@@ -89,17 +89,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _document(source: Source) -> etree._Element:
-    from pmenomssl.handlers.billreseller import settings
+    from pmenomssl.handlers.connection import FORM_FIELDS
 
     conn = source.connection
-    return settings_form(
-        (
-            (settings.PARAM_URL, conn.url),
-            (settings.PARAM_USERNAME, conn.username),
-            (settings.PARAM_PASSWORD, conn.password),
-            (settings.PARAM_SOURCEIP, conn.sourceip),
-        )
-    )
+    return settings_form(zip(FORM_FIELDS, (conn.url, conn.username, conn.password, conn.sourceip)))
 
 
 def _check(source: Source) -> int:

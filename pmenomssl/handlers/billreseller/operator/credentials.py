@@ -16,7 +16,7 @@ from pmenomssl.cli.common import UsageError, add_module_option
 from pmenomssl.cli.password import add_password_options, read_password
 
 if TYPE_CHECKING:
-    from pmenomssl.handlers.billreseller.settings import Connection
+    from pmenomssl.handlers.connection import Connection
 
 PASSWORD_ENV = "PMBILLRESELLER_PASSWORD"  # noqa: S105 (the variable's name)
 EXAMPLE_URL = "https://my.example.com/billmgr"
@@ -46,14 +46,15 @@ class Source:
 
 def typed_source(args: argparse.Namespace) -> Source:
     """The connection typed in (`--url --username` and a password)."""
+    from pmenomssl.handlers import connection
     from pmenomssl.handlers.billreseller import settings
 
     if not args.username:
         raise UsageError("--url needs --username (the upstream account's login)")
     values = {
-        settings.PARAM_URL: args.url,
-        settings.PARAM_USERNAME: args.username,
-        settings.PARAM_PASSWORD: read_password(
+        connection.PARAM_URL: args.url,
+        connection.PARAM_USERNAME: args.username,
+        connection.PARAM_PASSWORD: read_password(
             args.password_file, env=PASSWORD_ENV, prompt="Upstream BILLmanager password: "
         ),
     }

@@ -111,18 +111,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _module_settings(module_id: int) -> tuple[dict[str, str], str]:
     from pmenomssl.billing import BillingGateway
-    from pmenomssl.handlers.enomssl import settings
+    from pmenomssl.handlers.connection import FORM_FIELDS
 
     with BillingGateway(config.mgr_root()) as billing:
         module = billing.module(module_id)
         params = billing.module_params(module_id)
-    names = (
-        settings.PARAM_URL,
-        settings.PARAM_USERNAME,
-        settings.PARAM_PASSWORD,
-        settings.PARAM_SOURCEIP,
-    )
-    values = {name: params.get(name, "") for name in names}
+    values = {name: params.get(name, "") for name in FORM_FIELDS}
     return values, f"processing module {module.id} {module.name!r} ({module.module})"
 
 
