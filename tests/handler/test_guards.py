@@ -48,7 +48,7 @@ def test_a_stale_intent_never_adopts_another_items_certificate(world: World) -> 
     assert len(world.sandbox.purchases) == 2
 
 
-# Three names: as many as a UCC product covers (products.UCC_NAMES), so that only the missing
+# Three names: as many as a UCC product covers (productspec.UCC_NAMES), so that only the missing
 # name can stop the order.
 ORDERED = ("one.example.com", "two.example.com", "three.example.com")
 
