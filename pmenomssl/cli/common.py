@@ -193,30 +193,6 @@ def logged_failure(command: str, exc: ModuleError) -> int:
     return failed(exc.desc)
 
 
-def refused_connection(
-    check_connection: Callable[[Context], Output], ctx: Context, *, asking: str, where: str
-) -> ModuleError | None:
-    """Run the handler's check_connection under the progress line `asking`: None when it
-    accepts, else its error, logged and shown as `FAILED (<where>): …`."""
-    from pmenomssl.errors import ModuleError
-    from pmenomssl.operator.progress import Progress
-
-    with Progress(asking):
-        try:
-            check_connection(ctx)
-        except ModuleError as exc:
-            failure: ModuleError | None = exc
-        else:
-            failure = None
-        finally:
-            if ctx.billing_started:
-                ctx.billing.close()
-    if failure is not None:
-        logger.error("check of %s failed: %s (%s)", where, failure.desc, failure.error_type)
-        print(wrapped(failure.desc, f"FAILED ({where}): "))
-    return failure
-
-
 # --- status --------------------------------------------------------------------------------------
 
 
