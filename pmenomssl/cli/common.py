@@ -1,7 +1,7 @@
 """What the operator subcommands of every executable (`pmenomssl`, `pmbillreseller`) share: the
 parser scaffolding, the log, a handler Context, the handler's own commands, and the output
-conventions. The password options are in `password.py`, balance in `balance.py`, install and
-uninstall in `install.py`/`uninstall.py`.
+conventions. The password options are in `password.py`, what both `check`s share in `check.py`,
+balance in `balance.py`, install and uninstall in `install.py`/`uninstall.py`.
 
 Operator subcommands reuse the handler's own functions (check_connection, getbalance, the
 product cache, Service) with a Context built here, so a person gets exactly the behaviour and
