@@ -7,29 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench.process import MODULE_NAME, Run, base_env, module_argv, run_process
+from pmenomssl.handlers.enomssl.operator.demo import CONTACTS
 from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.enom import EnomSandbox
 
 MGRCTL_READS = frozenset({"paramlist", "task.gettype"})
-
-CONTACTS = {
-    "adm_fname": "Alice",
-    "adm_lname": "Admin",
-    "adm_jtitle": "IT manager",
-    "adm_email": "alice@example.net",
-    "adm_phone": "+1.4252744500",
-    "tech_fname": "Tom",
-    "tech_lname": "Tech",
-    "tech_email": "tom@example.net",
-    "tech_phone": "+1.4252744500",
-    "org_name": "Example Inc",
-    "org_address": "1 Main Street",
-    "org_city": "Kirkland",
-    "org_state": "WA",
-    "org_postcode": "98033",
-    "org_country": "US",
-    "org_phone": "+1.4252744500",
-}
+# The order form's contacts are the demo's sample (CONTACTS): one sample client for both.
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What the operator subcommands of every executable (`pmenomssl`, `pmbillreseller`) share: the
 parser scaffolding, the log, a handler Context, the handler's own commands, and the output
-conventions. The password options are in `password.py`, balance in `balance.py`, install and
-uninstall in `install.py`/`uninstall.py`.
+conventions. The password options are in `password.py`, what both `check`s share in `check.py`,
+balance in `balance.py`, install and uninstall in `install.py`/`uninstall.py`.
 
 Operator subcommands reuse the handler's own functions (check_connection, getbalance, the
 product cache, Service) with a Context built here, so a person gets exactly the behaviour and
@@ -191,30 +191,6 @@ def logged_failure(command: str, exc: ModuleError) -> int:
     """`failed`, with the error in the module's log too."""
     logger.error("%s failed: %s (%s)", command, exc.desc, exc.error_type)
     return failed(exc.desc)
-
-
-def refused_connection(
-    check_connection: Callable[[Context], Output], ctx: Context, *, asking: str, where: str
-) -> ModuleError | None:
-    """Run the handler's check_connection under the progress line `asking`: None when it
-    accepts, else its error, logged and shown as `FAILED (<where>): …`."""
-    from pmenomssl.errors import ModuleError
-    from pmenomssl.operator.progress import Progress
-
-    with Progress(asking):
-        try:
-            check_connection(ctx)
-        except ModuleError as exc:
-            failure: ModuleError | None = exc
-        else:
-            failure = None
-        finally:
-            if ctx.billing_started:
-                ctx.billing.close()
-    if failure is not None:
-        logger.error("check of %s failed: %s (%s)", where, failure.desc, failure.error_type)
-        print(wrapped(failure.desc, f"FAILED ({where}): "))
-    return failure
 
 
 # --- status --------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import time
-from types import TracebackType
 from typing import TextIO
 
 # Redraw at most this often: a fast loop over thousands of items must not flood the terminal.
@@ -51,12 +50,7 @@ class Progress:
         self.show()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.clear()
 
     def show(self, detail: str = "") -> None:

@@ -18,7 +18,6 @@ import struct
 import threading
 import urllib.parse
 from decimal import InvalidOperation
-from types import TracebackType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pmenomssl.sandbox.faults import FaultBase, FaultRegistry
@@ -271,10 +270,5 @@ class LoopbackSandbox:
     def __enter__(self: _Self) -> _Self:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

@@ -12,18 +12,17 @@ import argparse
 import logging
 from typing import TYPE_CHECKING
 
-from pmenomssl import urls
+from pmenomssl.cli.check import check_examples, refused_connection, shown_url
 from pmenomssl.cli.common import (
     UsageError,
     logged_failure,
     new_parser,
     operator_context,
-    refused_connection,
     settings_form,
     start_log,
     wrapped,
 )
-from pmenomssl.cli.password import refuse_login_with_module, scripted_examples
+from pmenomssl.cli.password import refuse_login_with_module
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.billreseller.operator.credentials import (
     EXAMPLE_URL,
@@ -43,19 +42,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TYPED_IN = f"pmbillreseller check --url {EXAMPLE_URL} --username reseller"
-EXAMPLES = f"""\
-examples:
-  # the password is asked for (not echoed)
-  {TYPED_IN}
-
-{scripted_examples(TYPED_IN, env=PASSWORD_ENV, from_file="/root/up.pw")}
-  # the settings BILLmanager stores for processing module 3
-  pmbillreseller check --module 3
-
-exit status: 0 the upstream accepts the connection, 1 it does not (the output says why and
-what to do: credentials, IP restriction, two-factor authentication, not a BILLmanager,
-unreachable), 2 wrong arguments or no password.
-"""
+EXAMPLES = check_examples(
+    "pmbillreseller",
+    TYPED_IN,
+    typed_in_note="the password is asked for (not echoed)",
+    env=PASSWORD_ENV,
+    from_file="/root/up.pw",
+    exit_status=(
+        "0 the upstream accepts the connection, 1 it does not (the output says why and\n"
+        "what to do: credentials, IP restriction, two-factor authentication, not a BILLmanager,\n"
+        "unreachable), 2 wrong arguments or no password."
+    ),
+)
 
 
 def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
@@ -101,9 +99,7 @@ def _check(source: Source) -> int:
 
     doc = _document(source)
     ctx = operator_context("check_connection", document=doc, module=source.module_id)
-    url = source.connection.url
-    if urls.credentials_in_url(url):  # check_connection refuses it; never shown meanwhile
-        url = "a URL not shown (it holds a password)"
+    url = shown_url(source.connection.url)
     failure = refused_connection(
         account.check_connection,
         ctx,

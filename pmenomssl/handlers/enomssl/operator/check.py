@@ -14,25 +14,20 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmenomssl import config, log, urls
+from pmenomssl import config, log
+from pmenomssl.cli.check import check_examples, refused_connection, shown_url
 from pmenomssl.cli.common import (
     UsageError,
     add_module_option,
     logged_failure,
     new_parser,
     operator_context,
-    refused_connection,
     settings_form,
     start_log,
     var_writable,
     wrapped,
 )
-from pmenomssl.cli.password import (
-    add_password_options,
-    read_password,
-    refuse_login_with_module,
-    scripted_examples,
-)
+from pmenomssl.cli.password import add_password_options, read_password, refuse_login_with_module
 from pmenomssl.errors import ModuleError
 
 if TYPE_CHECKING:
@@ -47,18 +42,17 @@ PASSWORD_ENV = "PMENOMSSL_PASSWORD"  # noqa: S105 (the variable's name)
 TEST_URL = "https://resellertest.enom.com/interface.asp"
 
 TYPED_IN = f"pmenomssl check --url {TEST_URL} --username myreseller"
-EXAMPLES = f"""\
-examples:
-  # ENOM's test environment; the password is asked for (not echoed)
-  {TYPED_IN}
-
-{scripted_examples(TYPED_IN, env=PASSWORD_ENV, from_file="/root/enom.pw")}
-  # the settings BILLmanager stores for processing module 3
-  pmenomssl check --module 3
-
-exit status: 0 ENOM accepts the connection, 1 it does not (the output says why and what to
-do), 2 wrong arguments or no password.
-"""
+EXAMPLES = check_examples(
+    "pmenomssl",
+    TYPED_IN,
+    typed_in_note="ENOM's test environment; the password is asked for (not echoed)",
+    env=PASSWORD_ENV,
+    from_file="/root/enom.pw",
+    exit_status=(
+        "0 ENOM accepts the connection, 1 it does not (the output says why and what to\n"
+        "do), 2 wrong arguments or no password."
+    ),
+)
 
 
 def add_parser(subparsers: Subparsers, name: str, room: Room) -> None:
@@ -103,9 +97,7 @@ def run(args: argparse.Namespace) -> int:
         return logged_failure("check", exc)
     log.register_secret(values.get("password"))
     form = settings_form(values.items())
-    url = (values.get("url") or "").strip() or "the live URL"
-    if urls.credentials_in_url(url):  # check_connection refuses it; never shown meanwhile
-        url = "a URL not shown (it holds a password)"
+    url = shown_url((values.get("url") or "").strip() or "the live URL")
     return _check(form, url, values.get("username", ""), where, values.get("sourceip", ""))
 
 
