@@ -29,16 +29,7 @@ error); `invalid_csr` (pmenomssl.ssl); `mgrctl_error`, `mgrctl_timeout`, `item_n
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
-
-ERROR_TYPES = (
-    "unknown_tariff",
-    "period_not_available",
-    "upstream_insufficient_funds",
-    "order_ambiguous",
-    "upstream_service_missing",
-    "invalid_order_data",
-    "tariff_change_unsupported",
-)
+from pmenomssl.handlers.errors import error_types
 
 
 class UnknownTariffError(ModuleError):
@@ -67,3 +58,14 @@ class OrderDataError(ModuleError):
 
 class TariffChangeUnsupportedError(ModuleError):
     error_type = "tariff_change_unsupported"
+
+
+ERROR_TYPES = error_types(
+    UnknownTariffError,
+    PeriodNotAvailableError,
+    BalanceTooLowError,
+    OrderAmbiguousError,
+    UpstreamServiceMissingError,
+    OrderDataError,
+    TariffChangeUnsupportedError,
+)

@@ -28,17 +28,7 @@ Passed through from the layers below (their modules list them): `invalid_csr` an
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
-
-ERROR_TYPES = (
-    "unknown_product",
-    "invalid_contact",
-    "invalid_approver",
-    "invalid_domain",
-    "enom_insufficient_funds",
-    "enom_outcome_unknown",
-    "certificate_refunded",
-    "reissue_by_support",
-)
+from pmenomssl.handlers.errors import error_types
 
 
 class UnknownProductError(ModuleError):
@@ -71,3 +61,15 @@ class CertificateRefundedError(ModuleError):
 
 class ReissueBySupportError(ModuleError):
     error_type = "reissue_by_support"
+
+
+ERROR_TYPES = error_types(
+    UnknownProductError,
+    ContactError,
+    ApproverError,
+    DomainError,
+    BalanceTooLowError,
+    PurchaseUnconfirmedError,
+    CertificateRefundedError,
+    ReissueBySupportError,
+)
