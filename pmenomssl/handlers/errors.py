@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
 
-ERROR_TYPES = ("invalid_connection", "not_ordered")
+
+def error_types(*classes: type[ModuleError]) -> tuple[str, ...]:
+    """The error types of `classes`, in their order: a handler's `ERROR_TYPES`, derived from
+    its classes so that the list and the classes cannot drift apart."""
+    return tuple(cls.error_type for cls in classes)
 
 
 class ConnectionSettingsError(ModuleError):
@@ -22,3 +26,6 @@ class NotOrderedError(ModuleError):
     """The service has nothing at the provider yet: `open` has not completed."""
 
     error_type = "not_ordered"
+
+
+ERROR_TYPES = error_types(ConnectionSettingsError, NotOrderedError)

@@ -21,6 +21,8 @@ from pmenomssl.handlers.billreseller.errors import (
 from pmenomssl.upstream import functions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from pmenomssl.handlers.billreseller.service import Service
     from pmenomssl.upstream import OrderForm, Tariff
 
@@ -51,32 +53,49 @@ class OrderPlan:
     fields: dict[str, str]
 
 
+def upstream_tariff(
+    svc: Service,
+    *,
+    unknown: Callable[[str, Mapping[str, Tariff]], str],
+    unsold: Callable[[Tariff, int], str],
+) -> tuple[Tariff, int]:
+    """The upstream tariff the service's local tariff names (its internal name) and the period
+    it is sold for, for an order and for a tariff change alike. Refused, with the caller's
+    words: a name no upstream tariff has (`unknown(name, offered tariffs by id)`), a period
+    the tariff is not sold for (`unsold(tariff, period)`)."""
+    wanted = svc.item.pricelist_intname.strip()
+    tariffs = {t.id: t for t in svc.client.tariffs(svc.itemtype)}
+    tariff = tariffs.get(wanted)
+    if tariff is None:
+        raise UnknownTariffError(unknown(wanted, tariffs), obj="pricelist", value=wanted)
+    period = svc.item.period or 0
+    if period not in tariff.periods:
+        raise PeriodNotAvailableError(unsold(tariff, period), obj="period", value=str(period))
+    return tariff, period
+
+
 def plan(svc: Service) -> OrderPlan:
     """Tariff, period, addons, fields and cost; every refusal here costs nothing."""
     itemtype = svc.itemtype
-    tariff_id = svc.item.pricelist_intname.strip()
-    tariffs = {t.id: t for t in svc.client.tariffs(itemtype)}
-    tariff = tariffs.get(tariff_id)
-    if tariff is None:
+
+    def unknown(tariff_id: str, tariffs: Mapping[str, Tariff]) -> str:
         offered = ", ".join(f"{t.id} ({t.title})" for t in tariffs.values()) or "none"
-        raise UnknownTariffError(
+        return (
             f"The tariff of service {svc.id} has the internal name {tariff_id!r}, which is not "
             f"an upstream {itemtype} tariff id. Set the local tariff's internal name to one of: "
             f"{offered} (`pmbillreseller tariffs --itemtype {itemtype}` lists them). Nothing "
-            "was ordered.",
-            obj="pricelist",
-            value=tariff_id,
+            "was ordered."
         )
-    period = svc.item.period or 0
-    if period not in tariff.periods:
+
+    def unsold(tariff: Tariff, period: int) -> str:
         offered_periods = ", ".join(str(p) for p in sorted(tariff.periods)) or "none"
-        raise PeriodNotAvailableError(
+        return (
             f"Service {svc.id} is ordered for {period} month(s), but upstream tariff {tariff.id} "
             f"({tariff.title}) is sold for {offered_periods} month(s) only. Offer only those "
-            "periods in the local tariff; nothing was ordered.",
-            obj="period",
-            value=str(period),
+            "periods in the local tariff; nothing was ordered."
         )
+
+    tariff, period = upstream_tariff(svc, unknown=unknown, unsold=unsold)
     cost = tariff.periods[period]
     form = svc.client.order_form(itemtype, tariff.id)
     fields: dict[str, str] = {

@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.billreseller import params as P
-from pmenomssl.handlers.billreseller.errors import (
-    PeriodNotAvailableError,
-    TariffChangeUnsupportedError,
-    UnknownTariffError,
-)
+from pmenomssl.handlers.billreseller.errors import TariffChangeUnsupportedError, UnknownTariffError
+from pmenomssl.handlers.billreseller.plan import upstream_tariff
 from pmenomssl.handlers.billreseller.service import Service
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from pmenomssl.upstream import Tariff, UpstreamService
 
 logger = logging.getLogger(__name__)
@@ -86,27 +85,22 @@ def _change_tariff(svc: Service, upstream_id: str) -> None:
     """service.changepricelist to the local tariff's upstream id, at most once (see above)."""
     from pmenomssl.upstream import UpstreamOutcomeUnknown
 
-    wanted = svc.item.pricelist_intname.strip()
-    tariffs = {t.id: t for t in svc.client.tariffs(svc.itemtype)}
-    tariff = tariffs.get(wanted)
-    if tariff is None:
-        raise UnknownTariffError(
+    def unknown(wanted: str, tariffs: Mapping[str, Tariff]) -> str:
+        return (
             f"Service {svc.id} was moved to a tariff whose internal name {wanted!r} is not an "
             f"upstream {svc.itemtype} tariff id (upstream offers: "
             f"{', '.join(tariffs) or 'none'}). The change was rolled back; set the tariff's "
-            "internal name to the upstream tariff id.",
-            obj="pricelist",
-            value=wanted,
+            "internal name to the upstream tariff id."
         )
-    period = svc.item.period or 0
-    if period not in tariff.periods:
-        raise PeriodNotAvailableError(
+
+    def unsold(tariff: Tariff, period: int) -> str:
+        return (
             f"Upstream tariff {tariff.id} ({tariff.title}) is sold for "
             f"{', '.join(str(p) for p in sorted(tariff.periods)) or 'no'} month(s), not "
-            f"{period}: the tariff change of service {svc.id} was rolled back.",
-            obj="period",
-            value=str(period),
+            f"{period}: the tariff change of service {svc.id} was rolled back."
         )
+
+    tariff, period = upstream_tariff(svc, unknown=unknown, unsold=unsold)
     service = svc.upstream_service()
     if _on_tariff(service, tariff):
         logger.info("upstream service %s is on tariff %s already", upstream_id, tariff.id)

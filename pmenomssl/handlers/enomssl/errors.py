@@ -1,19 +1,8 @@
 """Every error type the ENOM SSL handler can end a command with.
 
-Raised by this handler (each needs a `msg_error_<type>` in the module XML; `invalid_connection`
-and `not_ordered` are the framework's classes, pmenomssl.handlers.errors):
-
-    unknown_product          the tariff's certificate type is not an ENOM product of this module
-    invalid_contact          contact data missing, not ASCII for a DigiCert-family brand, bad phone
-    invalid_approver         approver e-mail / validation method missing, not allowed or not
-                             in the list ENOM accepts for the domain
-    invalid_domain           `approver` was asked for a name that is not a public domain name
-    invalid_connection       the module's connection settings are incomplete or malformed
-    enom_insufficient_funds  AvailableBalance is below the product's price (checked before buying)
-    enom_outcome_unknown     a purchase may have happened and could not be found yet (retry)
-    certificate_refunded     the certificate was refunded at ENOM; the order cannot continue
-    reissue_by_support       the brand reissues only through ENOM support (manual run only)
-    not_ordered              the service has no ENOM certificate yet (open has not completed)
+Raised by this handler: the classes below, each saying when (each type needs a
+`msg_error_<type>` in the module XML; `invalid_connection` and `not_ordered` are the
+framework's classes, pmenomssl.handlers.errors).
 
 Passed through from the layers below (their modules list them): `invalid_csr` and
 `invalid_certificate` (pmenomssl.ssl); `enom_api_error`, `invalid_login_or_passwd`,
@@ -28,46 +17,65 @@ Passed through from the layers below (their modules list them): `invalid_csr` an
 from __future__ import annotations
 
 from pmenomssl.errors import ModuleError
-
-ERROR_TYPES = (
-    "unknown_product",
-    "invalid_contact",
-    "invalid_approver",
-    "invalid_domain",
-    "enom_insufficient_funds",
-    "enom_outcome_unknown",
-    "certificate_refunded",
-    "reissue_by_support",
-)
+from pmenomssl.handlers.errors import error_types
 
 
 class UnknownProductError(ModuleError):
+    """The tariff's certificate type is not an ENOM product of this module."""
+
     error_type = "unknown_product"
 
 
 class ContactError(ModuleError):
+    """Contact data missing, not ASCII for a DigiCert-family brand, bad phone."""
+
     error_type = "invalid_contact"
 
 
 class ApproverError(ModuleError):
+    """Approver e-mail / validation method missing, not allowed or not in the list ENOM accepts
+    for the domain."""
+
     error_type = "invalid_approver"
 
 
 class DomainError(ModuleError):
+    """`approver` was asked for a name that is not a public domain name."""
+
     error_type = "invalid_domain"
 
 
 class BalanceTooLowError(ModuleError):
+    """AvailableBalance is below the product's price (checked before buying)."""
+
     error_type = "enom_insufficient_funds"
 
 
 class PurchaseUnconfirmedError(ModuleError):
+    """A purchase may have happened and could not be found yet (retry)."""
+
     error_type = "enom_outcome_unknown"
 
 
 class CertificateRefundedError(ModuleError):
+    """The certificate was refunded at ENOM; the order cannot continue."""
+
     error_type = "certificate_refunded"
 
 
 class ReissueBySupportError(ModuleError):
+    """The brand reissues only through ENOM support (manual run only)."""
+
     error_type = "reissue_by_support"
+
+
+ERROR_TYPES = error_types(
+    UnknownProductError,
+    ContactError,
+    ApproverError,
+    DomainError,
+    BalanceTooLowError,
+    PurchaseUnconfirmedError,
+    CertificateRefundedError,
+    ReissueBySupportError,
+)
