@@ -38,7 +38,6 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
-    ProviderTransport,
     Stage,
 )
 
@@ -83,21 +82,19 @@ class EnomClient(ProviderClient[EnomTransportError]):
     ) -> None:
         """`deadline` is a `time.monotonic()` value after which no call or retry starts."""
         pmlog.register_secret(pw)
-        self.url = _checked_url(url)
+        endpoint = _checked_url(url)  # a bad URL is refused before anything else
         self._uid = uid
         self._pw = pw
         self.timeouts = timeouts
         super().__init__(
-            ProviderTransport(
-                self.url,
-                errors=ERRORS,
-                logger=logger,
-                connect=timeouts.connect,
-                read=timeouts.read,
-                deadline=deadline,
-                retry=retry,
-                transport=transport,
-            )
+            endpoint,
+            errors=ERRORS,
+            logger=logger,
+            connect=timeouts.connect,
+            read=timeouts.read,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
         )
 
     # --- commands ----------------------------------------------------------------------------

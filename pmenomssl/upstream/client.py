@@ -28,7 +28,6 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
-    ProviderTransport,
     Stage,
 )
 from pmenomssl.upstream import errors, functions, replies
@@ -94,22 +93,20 @@ class UpstreamClient(ProviderClient[errors.UpstreamTransportError]):
         """`deadline` is a `time.monotonic()` value after which no call or retry starts;
         `timeout` (seconds) bounds each HTTP exchange and is capped by the time left."""
         pmlog.register_secret(password)
-        self.url = normalise_url(url)
+        endpoint = normalise_url(url)  # a bad URL is refused before anything else
         self._authinfo = f"{username}:{password}"
         pmlog.register_secret(self._authinfo)
         self.timeout = timeout
         self.page_size = max(1, page_size)
         super().__init__(
-            ProviderTransport(
-                self.url,
-                errors=ERRORS,
-                logger=logger,
-                connect=self._connect_timeout(),
-                read=timeout,
-                deadline=deadline,
-                retry=retry,
-                transport=transport,
-            )
+            endpoint,
+            errors=ERRORS,
+            logger=logger,
+            connect=self._connect_timeout(),
+            read=timeout,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
         )
 
     # --- functions ---------------------------------------------------------------------------
