@@ -19,7 +19,7 @@ import httpx
 
 from pmenomssl import log as pmlog
 from pmenomssl import urls
-from pmenomssl.enom import results
+from pmenomssl.enom import models, results
 from pmenomssl.enom.commands import call_class
 from pmenomssl.enom.envelope import Envelope, check, excerpt
 from pmenomssl.enom.errors import (
@@ -31,21 +31,6 @@ from pmenomssl.enom.errors import (
     EnomReadTimeoutError,
     EnomTransportError,
 )
-from pmenomssl.enom.models import (
-    Approver,
-    Balance,
-    CertDetail,
-    CertPage,
-    CertSummary,
-    Configured,
-    Contact,
-    OrderDetail,
-    ParsedCsr,
-    Product,
-    Purchase,
-    Submitted,
-    UccDomain,
-)
 from pmenomssl.enom.params import contacts_params, ucc_params
 from pmenomssl.errors import ModuleError
 from pmenomssl.transport.calls import DEFAULT_RETRY, CallClass, RetryPolicy
@@ -53,7 +38,6 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
-    ProviderTransport,
     Stage,
 )
 
@@ -98,34 +82,32 @@ class EnomClient(ProviderClient[EnomTransportError]):
     ) -> None:
         """`deadline` is a `time.monotonic()` value after which no call or retry starts."""
         pmlog.register_secret(pw)
-        self.url = _checked_url(url)
+        endpoint = _checked_url(url)  # a bad URL is refused before anything else
         self._uid = uid
         self._pw = pw
         self.timeouts = timeouts
         super().__init__(
-            ProviderTransport(
-                self.url,
-                errors=ERRORS,
-                logger=logger,
-                connect=timeouts.connect,
-                read=timeouts.read,
-                deadline=deadline,
-                retry=retry,
-                transport=transport,
-            )
+            endpoint,
+            errors=ERRORS,
+            logger=logger,
+            connect=timeouts.connect,
+            read=timeouts.read,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
         )
 
     # --- commands ----------------------------------------------------------------------------
 
-    def get_balance(self) -> Balance:
+    def get_balance(self) -> models.Balance:
         """GetBalance: the account balance and what is available for purchases (USD)."""
         return self._call("GetBalance", {}, results.balance)
 
-    def get_certs(self) -> list[Product]:
+    def get_certs(self) -> list[models.Product]:
         """GetCerts: the certificate products this account may buy, with wholesale prices."""
         return self._call("GetCerts", {}, results.products)
 
-    def purchase_services(self, service: str, years: int = 1) -> Purchase:
+    def purchase_services(self, service: str, years: int = 1) -> models.Purchase:
         """PurchaseServices: buy a certificate (PAID). Persist the result at once."""
         params = {"Service": service, "NumYears": str(years)}
         return self._call("PurchaseServices", params, results.purchase)
@@ -136,10 +118,10 @@ class EnomClient(ProviderClient[EnomTransportError]):
         *,
         csr: str,
         web_server_type: int,
-        contacts: Mapping[str, Contact],
-        ucc: Sequence[UccDomain] = (),
+        contacts: Mapping[str, models.Contact],
+        ucc: Sequence[models.UccDomain] = (),
         dv_auth_method: str | None = None,
-    ) -> Configured:
+    ) -> models.Configured:
         """CertConfigureCert: attach CSR, server type and Admin/Tech/Billing contacts."""
         params = {"CertID": cert_id, "WebServerType": str(web_server_type), "CSR": csr}
         params.update(contacts_params(contacts))
@@ -148,7 +130,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
             params["DVAuthMethod"] = dv_auth_method
         return self._call("CertConfigureCert", params, results.configured)
 
-    def get_approver_emails(self, cert_id: str, domain: str) -> tuple[Approver, ...]:
+    def get_approver_emails(self, cert_id: str, domain: str) -> tuple[models.Approver, ...]:
         """CertGetApproverEmail: the addresses the CA accepts for `domain`."""
         params = {"CertID": cert_id, "Domain": domain}
         return self._call("CertGetApproverEmail", params, results.approver_list)
@@ -160,8 +142,8 @@ class EnomClient(ProviderClient[EnomTransportError]):
         approver_email: str | None = None,
         dv_auth_method: str | None = None,
         csr_fields: Mapping[str, str] | None = None,
-        ucc: Sequence[UccDomain] = (),
-    ) -> Submitted:
+        ucc: Sequence[models.UccDomain] = (),
+    ) -> models.Submitted:
         """CertPurchaseCert: submit the configured certificate to the CA (not charged).
 
         `csr_fields` are passed as given (`CSROrganization`, `CSRAddress1`, ...).
@@ -175,7 +157,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
         params.update(ucc_params(ucc))
         return self._call("CertPurchaseCert", params, results.submitted)
 
-    def get_cert_detail(self, cert_id: str) -> CertDetail:
+    def get_cert_detail(self, cert_id: str) -> models.CertDetail:
         """CertGetCertDetail: status, dates, the issued certificate and its CA chain."""
         return self._call("CertGetCertDetail", {"CertID": cert_id}, results.cert_detail)
 
@@ -188,7 +170,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
         descending: bool = True,
         status_id: int | None = None,
         prod_type: int | None = None,
-    ) -> CertPage:
+    ) -> models.CertPage:
         """CertGetCerts: one page (`start` is 1-based; ENOM allows at most 250 per page)."""
         params = {
             "StartPosition": str(start),
@@ -201,7 +183,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
         if prod_type is not None:
             params["ProdType"] = str(prod_type)
 
-        def parse(env: Envelope, command: str) -> CertPage:
+        def parse(env: Envelope, command: str) -> models.CertPage:
             return results.cert_page(env, command, start=start, page_size=page_size)
 
         return self._call("CertGetCerts", params, parse)
@@ -214,7 +196,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
         descending: bool = True,
         status_id: int | None = None,
         prod_type: int | None = None,
-    ) -> Iterator[CertSummary]:
+    ) -> Iterator[models.CertSummary]:
         """Every certificate of the account, fetching the next page only when needed."""
         start, seen = 1, set()
         while True:
@@ -238,7 +220,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
             if not page.certs or start > page.total:
                 return
 
-    def parse_csr(self, cert_id: str, csr: str) -> ParsedCsr:
+    def parse_csr(self, cert_id: str, csr: str) -> models.ParsedCsr:
         """CertParseCSR: validate the CSR and read its subject."""
         return self._call("CertParseCSR", {"CertID": cert_id, "CSR": csr}, results.parsed_csr)
 
@@ -263,7 +245,7 @@ class EnomClient(ProviderClient[EnomTransportError]):
         """CertModifyOrder: cancel the configuration (not a refund); it can be configured again."""
         self._call("CertModifyOrder", {"CertID": cert_id}, _nothing)
 
-    def get_order_detail(self, order_id: str) -> OrderDetail:
+    def get_order_detail(self, order_id: str) -> models.OrderDetail:
         """GetOrderDetail: what an order cost, for reconciling a purchase."""
         return self._call("GetOrderDetail", {"OrderID": order_id}, results.order_detail)
 

@@ -26,13 +26,13 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
-from pmenomssl.errors import ModuleError
+from pmenomssl.transport.errors import ProviderError
 
 LIVE_ALLOW_LIST = "https://cp.enom.com (Resellers > Manage > API)"
 TEST_ALLOW_LIST = "https://cp.enom.com/resellers/reseller-testaccount.aspx"
 
 
-class EnomError(ModuleError):
+class EnomError(ProviderError):
     """Base of every ENOM client error. Subclasses set `summary` (what failed) and `action`."""
 
     error_type = "enom_api_error"
@@ -54,9 +54,6 @@ class EnomError(ModuleError):
         self.tracking_key = tracking_key
         self.detail = detail
         super().__init__(self._describe(), obj="enom", value=command)
-
-    def _action(self) -> str:
-        return self.action
 
     def _describe(self) -> str:
         head = f"ENOM {self.command}: {self.summary}" if self.command else f"ENOM: {self.summary}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from pmenomssl.enom import models
 from pmenomssl.enom.envelope import (
     Envelope,
     boolean,
@@ -19,20 +20,6 @@ from pmenomssl.enom.envelope import (
     text_of,
 )
 from pmenomssl.enom.errors import EnomMalformedResponseError
-from pmenomssl.enom.models import (
-    Approver,
-    Balance,
-    CertDetail,
-    CertPage,
-    CertSummary,
-    Configured,
-    DcvInfo,
-    OrderDetail,
-    ParsedCsr,
-    Product,
-    Purchase,
-    Submitted,
-)
 
 
 def _missing(what: str, command: str, env: Envelope) -> EnomMalformedResponseError:
@@ -41,20 +28,20 @@ def _missing(what: str, command: str, env: Envelope) -> EnomMalformedResponseErr
     )
 
 
-def balance(env: Envelope, command: str = "GetBalance") -> Balance:
+def balance(env: Envelope, command: str = "GetBalance") -> models.Balance:
     amount = money(text(env.body, "Balance"), "Balance", command)
     available = money(text(env.body, "AvailableBalance"), "AvailableBalance", command)
     if amount is None or available is None:
         raise _missing("Balance/AvailableBalance", command, env)
-    return Balance(balance=amount, available=available)
+    return models.Balance(balance=amount, available=available)
 
 
-def products(env: Envelope, command: str = "GetCerts") -> list[Product]:
+def products(env: Envelope, command: str = "GetCerts") -> list[models.Product]:
     """Every element under `<Certs>` with a `<ProdCode>` is a product (`<Cert1>` or `<Cert>`)."""
     certs = child(env.body, "Certs")
     if certs is None:
         raise _missing("<Certs> list", command, env)
-    found: list[Product] = []
+    found: list[models.Product] = []
     for item in certs:
         code = text(item, "ProdCode")
         if not code:
@@ -63,7 +50,7 @@ def products(env: Envelope, command: str = "GetCerts") -> list[Product]:
             y for y in (integer(text_of(e), "Years", command) for e in children(item, "Years")) if y
         )
         found.append(
-            Product(
+            models.Product(
                 code=code,
                 prod_type=integer(text(item, "ProdType"), "ProdType", command),
                 description=text(item, "ProdDesc"),
@@ -76,7 +63,7 @@ def products(env: Envelope, command: str = "GetCerts") -> list[Product]:
     return found
 
 
-def purchase(env: Envelope, command: str = "PurchaseServices") -> Purchase:
+def purchase(env: Envelope, command: str = "PurchaseServices") -> models.Purchase:
     # CertID/OrderID sit at the root (UNCONFIRMED); look below it too in case of a wrapper.
     cert = child(env.root, "CertID")
     if cert is None:
@@ -84,25 +71,25 @@ def purchase(env: Envelope, command: str = "PurchaseServices") -> Purchase:
     order = child(env.root, "OrderID")
     if order is None:
         order = descendant(env.root, "OrderID")
-    return Purchase(
+    return models.Purchase(
         cert_id=numeric_id(text_of(cert), "CertID", command),
         order_id=numeric_id(text_of(order), "OrderID", command),
     )
 
 
-def approvers(element: etree._Element) -> tuple[Approver, ...]:
+def approvers(element: etree._Element) -> tuple[models.Approver, ...]:
     """Every `<Approver Type=...><ApproverEmail>` with an address (empty Manual entries dropped)."""
-    found: list[Approver] = []
+    found: list[models.Approver] = []
     for item in children(element, "Approver"):
         email = text(item, "ApproverEmail") or (text_of(item) if len(item) == 0 else "")
         if email:
             kind = next((v for k, v in item.attrib.items() if str(k).lower() == "type"), "")
-            found.append(Approver(email=email, type=str(kind)))
+            found.append(models.Approver(email=email, type=str(kind)))
     return tuple(found)
 
 
-def dcv(element: etree._Element) -> DcvInfo:
-    return DcvInfo(
+def dcv(element: etree._Element) -> models.DcvInfo:
+    return models.DcvInfo(
         method=text(element, "DVAuthMethod"),
         file_name=text(element, "FileAuthName"),
         file_contents=text(element, "FileAuthContents"),
@@ -112,8 +99,8 @@ def dcv(element: etree._Element) -> DcvInfo:
     )
 
 
-def configured(env: Envelope, command: str = "CertConfigureCert") -> Configured:
-    return Configured(
+def configured(env: Envelope, command: str = "CertConfigureCert") -> models.Configured:
+    return models.Configured(
         cert_id=numeric_id(text(env.body, "CertID"), "CertID", command),
         prod_type=integer(text(env.body, "ProdType"), "ProdType", command),
         approvers=approvers(env.body),
@@ -121,12 +108,14 @@ def configured(env: Envelope, command: str = "CertConfigureCert") -> Configured:
     )
 
 
-def approver_list(env: Envelope, command: str = "CertGetApproverEmail") -> tuple[Approver, ...]:
+def approver_list(
+    env: Envelope, command: str = "CertGetApproverEmail"
+) -> tuple[models.Approver, ...]:
     return approvers(env.body)
 
 
-def submitted(env: Envelope, command: str = "CertPurchaseCert") -> Submitted:
-    return Submitted(
+def submitted(env: Envelope, command: str = "CertPurchaseCert") -> models.Submitted:
+    return models.Submitted(
         cert_id=numeric_id(text(env.body, "CertID"), "CertID", command),
         approver_email=text(env.body, "ApproverEmail"),
         ca_order_id=text(env.body, "GeoTrustOrderID"),
@@ -145,9 +134,9 @@ def _domain_list(element: etree._Element | None) -> tuple[str, ...]:
     return tuple(v for v in values if v)
 
 
-def cert_detail(env: Envelope, command: str = "CertGetCertDetail") -> CertDetail:
+def cert_detail(env: Envelope, command: str = "CertGetCertDetail") -> models.CertDetail:
     body = env.body
-    return CertDetail(
+    return models.CertDetail(
         cert_id=numeric_id(text(body, "CertID"), "CertID", command),
         order_id=text(body, "OrderID"),
         domain=text(body, "DomainName"),
@@ -171,8 +160,8 @@ def cert_detail(env: Envelope, command: str = "CertGetCertDetail") -> CertDetail
     )
 
 
-def _cert_summary(item: etree._Element, command: str) -> CertSummary:
-    return CertSummary(
+def _cert_summary(item: etree._Element, command: str) -> models.CertSummary:
+    return models.CertSummary(
         cert_id=numeric_id(text(item, "CertID"), "CertID", command),
         order_id=text(item, "OrderID"),
         domain=text(item, "DomainName"),
@@ -190,7 +179,7 @@ def _cert_summary(item: etree._Element, command: str) -> CertSummary:
 
 def cert_page(
     env: Envelope, command: str = "CertGetCerts", *, start: int = 1, page_size: int = 0
-) -> CertPage:
+) -> models.CertPage:
     """One CertGetCerts page; paging values ENOM leaves out default to what was asked."""
     certs = child(env.body, "Certs")
     items = [e for e in certs if child(e, "CertID") is not None] if certs is not None else []
@@ -198,7 +187,7 @@ def cert_page(
     total = integer(text(certs, "TotalRecords"), "TotalRecords", command)
     if total is None:
         total = integer(text(env.root, "TotalCertCount"), "TotalCertCount", command)
-    return CertPage(
+    return models.CertPage(
         certs=summaries,
         start=integer(text(certs, "StartPosition"), "StartPosition", command) or start,
         page_size=integer(text(certs, "PagingPageSize"), "PagingPageSize", command) or page_size,
@@ -207,9 +196,9 @@ def cert_page(
     )
 
 
-def parsed_csr(env: Envelope, command: str = "CertParseCSR") -> ParsedCsr:
+def parsed_csr(env: Envelope, command: str = "CertParseCSR") -> models.ParsedCsr:
     body = env.body
-    return ParsedCsr(
+    return models.ParsedCsr(
         domain=text(body, "DomainName"),
         organization=text(body, "Organization"),
         organization_unit=text(body, "OrganizationUnit"),
@@ -231,7 +220,7 @@ def approver_email(env: Envelope, command: str = "") -> str:
     return text(env.body, "ApproverEmail")
 
 
-def order_detail(env: Envelope, command: str = "GetOrderDetail") -> OrderDetail:
+def order_detail(env: Envelope, command: str = "GetOrderDetail") -> models.OrderDetail:
     """GetOrderDetail; its nesting is not documented by example, so fields are searched deep."""
 
     def deep(name: str) -> str:
@@ -239,7 +228,7 @@ def order_detail(env: Envelope, command: str = "GetOrderDetail") -> OrderDetail:
         return text_of(found if found is not None else descendant(env.body, name))
 
     order_id = deep("OrderID")
-    return OrderDetail(
+    return models.OrderDetail(
         order_id=numeric_id(order_id, "OrderID", command),
         bill_amount=money(deep("OrderBillAmount"), "OrderBillAmount", command),
         bill_date=date(deep("BillDate"), "BillDate", command),

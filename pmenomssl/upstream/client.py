@@ -28,23 +28,9 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
-    ProviderTransport,
     Stage,
 )
-from pmenomssl.upstream import functions, replies
-from pmenomssl.upstream.errors import (
-    UpstreamBadResponse,
-    UpstreamBadUrl,
-    UpstreamDeadlineExceeded,
-    UpstreamError,
-    UpstreamMissing,
-    UpstreamNotBillmanager,
-    UpstreamOutcomeUnknown,
-    UpstreamTransportError,
-    UpstreamTwoFactor,
-    UpstreamUnknownFunction,
-    UpstreamUnreachable,
-)
+from pmenomssl.upstream import errors, functions, replies
 from pmenomssl.upstream.models import Balance, CertificateFiles, OrderForm, Tariff, UpstreamService
 
 logger = logging.getLogger(__name__)
@@ -54,11 +40,11 @@ CONNECT_TIMEOUT = 10.0
 DEFAULT_PAGE_SIZE = 200
 
 ERRORS = ProviderErrors(
-    base=UpstreamError,
-    transport=UpstreamTransportError,
-    not_sent=UpstreamUnreachable,
-    deadline_exceeded=lambda func: UpstreamDeadlineExceeded(func=func),
-    outcome_unknown=lambda exc, func: UpstreamOutcomeUnknown(exc, func=func),
+    base=errors.UpstreamError,
+    transport=errors.UpstreamTransportError,
+    not_sent=errors.UpstreamUnreachable,
+    deadline_exceeded=lambda func: errors.UpstreamDeadlineExceeded(func=func),
+    outcome_unknown=lambda exc, func: errors.UpstreamOutcomeUnknown(exc, func=func),
 )
 
 
@@ -71,25 +57,25 @@ def normalise_url(url: str) -> str:
     travel in clear."""
     text = url.strip()
     if urls.credentials_in_url(text):  # first: every message below quotes the URL
-        raise UpstreamBadUrl(urls.CREDENTIALS_IN_URL)
+        raise errors.UpstreamBadUrl(urls.CREDENTIALS_IN_URL)
     try:
         parsed = urlsplit(text)
         host = parsed.hostname or ""
         parsed.port  # noqa: B018 (raises ValueError on a bad port)
     except ValueError as exc:
-        raise UpstreamBadUrl(f"{text!r} is not a valid URL ({exc})") from None
+        raise errors.UpstreamBadUrl(f"{text!r} is not a valid URL ({exc})") from None
     scheme = parsed.scheme.lower()
     if scheme not in ("http", "https") or not host or any(ch.isspace() for ch in text):
-        raise UpstreamBadUrl(f"{text!r} is not a full https:// URL with a host name")
+        raise errors.UpstreamBadUrl(f"{text!r} is not a full https:// URL with a host name")
     if scheme == "http" and not urls.is_loopback(host):
-        raise UpstreamBadUrl(f"{text!r} uses plain http to a host that is not loopback")
+        raise errors.UpstreamBadUrl(f"{text!r} uses plain http to a host that is not loopback")
     path = parsed.path.rstrip("/")
     if not path.endswith("/billmgr"):
         path += "/billmgr"
     return f"{scheme}://{parsed.netloc}{path}"
 
 
-class UpstreamClient(ProviderClient[UpstreamTransportError]):
+class UpstreamClient(ProviderClient[errors.UpstreamTransportError]):
     """A connection to one upstream BILLmanager account (at Customer level)."""
 
     def __init__(
@@ -107,22 +93,20 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
         """`deadline` is a `time.monotonic()` value after which no call or retry starts;
         `timeout` (seconds) bounds each HTTP exchange and is capped by the time left."""
         pmlog.register_secret(password)
-        self.url = normalise_url(url)
+        endpoint = normalise_url(url)  # a bad URL is refused before anything else
         self._authinfo = f"{username}:{password}"
         pmlog.register_secret(self._authinfo)
         self.timeout = timeout
         self.page_size = max(1, page_size)
         super().__init__(
-            ProviderTransport(
-                self.url,
-                errors=ERRORS,
-                logger=logger,
-                connect=self._connect_timeout(),
-                read=timeout,
-                deadline=deadline,
-                retry=retry,
-                transport=transport,
-            )
+            endpoint,
+            errors=ERRORS,
+            logger=logger,
+            connect=self._connect_timeout(),
+            read=timeout,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
         )
 
     # --- functions ---------------------------------------------------------------------------
@@ -131,10 +115,14 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
         """Our account's balance: BALANCE_FUNC, else BALANCE_FALLBACK_FUNC (both UNCONFIRMED)."""
         try:
             root: etree._Element | None = self._call(functions.BALANCE_FUNC, {})
-        except UpstreamError as exc:
+        except errors.UpstreamError as exc:
             # Only "no such function"-like refusals fall back; auth, IP, 2FA and access errors
             # name the cause check_connection must report.
-            if type(exc) not in (UpstreamError, UpstreamMissing, UpstreamUnknownFunction):
+            if type(exc) not in (
+                errors.UpstreamError,
+                errors.UpstreamMissing,
+                errors.UpstreamUnknownFunction,
+            ):
                 raise
             root = None
         for node in root.iter() if root is not None else ():
@@ -147,7 +135,7 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
         root = self._call(func, {})
         found = root.find(".//balance")
         if found is None:
-            raise UpstreamBadResponse(
+            raise errors.UpstreamBadResponse(
                 f"neither {functions.BALANCE_FUNC} nor {func} shows the account balance",
                 func=func,
             )
@@ -183,7 +171,7 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
             ]
             if rows and not fresh:
                 # Stopping here could hide a service and lead to a second order: refuse.
-                raise UpstreamBadResponse(
+                raise errors.UpstreamBadResponse(
                     f"page {page} repeated services already listed (p_num ignored?)", func=func
                 )
             yield fresh
@@ -229,8 +217,8 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
         service_id = (root.findtext(functions.ORDER_ID_PATH) or "").strip()
         if not service_id:
             # No error, so the order probably went through: the caller must reconcile.
-            lost = UpstreamBadResponse("the reply has no <id> of the new service", func=func)
-            raise UpstreamOutcomeUnknown(lost, func=func)
+            lost = errors.UpstreamBadResponse("the reply has no <id> of the new service", func=func)
+            raise errors.UpstreamOutcomeUnknown(lost, func=func)
         return service_id
 
     def prolong(self, service_id: str, period_months: int) -> date | None:
@@ -301,7 +289,7 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
         root = self._call(func, {"elid": service_id})
         crt = (root.findtext("crt") or "").strip()
         if not crt:
-            raise UpstreamMissing("the reply has no certificate yet", func=func)
+            raise errors.UpstreamMissing("the reply has no certificate yet", func=func)
         return CertificateFiles(crt=crt + "\n", csr=replies.pem_text(root.findtext("csr")))
 
     def call(self, func: str, **params: str) -> etree._Element:
@@ -326,7 +314,7 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
                 # Reported for accounts with two-factor authentication: an `authinfo` data call
                 # answers a bare <ok/>. Read as an empty list it would make `close` think the
                 # service is gone and close it locally without deleting it upstream.
-                raise UpstreamTwoFactor(
+                raise errors.UpstreamTwoFactor(
                     "a data call answered <ok/> without data (two-factor authentication?)",
                     func=func,
                 )
@@ -348,15 +336,17 @@ class UpstreamClient(ProviderClient[UpstreamTransportError]):
             raise _exchange_error(failed, func) from None
         status = response.status_code
         if status >= 500:
-            raise UpstreamBadResponse(f"HTTP {status} {response.reason_phrase}", func=func)
+            raise errors.UpstreamBadResponse(f"HTTP {status} {response.reason_phrase}", func=func)
         if 300 <= status < 400:
             where = response.headers.get("location", "")
-            raise UpstreamNotBillmanager(
+            raise errors.UpstreamNotBillmanager(
                 f"HTTP {status} redirect" + (f" to {pmlog.redact(where)[:200]}" if where else ""),
                 func=func,
             )
         if status != 200:
-            raise UpstreamNotBillmanager(f"HTTP {status} {response.reason_phrase}", func=func)
+            raise errors.UpstreamNotBillmanager(
+                f"HTTP {status} {response.reason_phrase}", func=func
+            )
         return response.content
 
 
@@ -371,21 +361,21 @@ def _outcome(error: ModuleError | None, attempts: int) -> str:
     if error is None:
         return f"ok attempts={attempts}"
     shape = ""
-    if isinstance(error, UpstreamError):
+    if isinstance(error, errors.UpstreamError):
         shape = "/".join(p for p in (error.upstream_type, error.upstream_object) if p)
     outcome = f"failed {error.error_type}" + (f" [{shape}]" if shape else "")
     return f"{outcome} attempts={attempts}"
 
 
-def _exchange_error(failed: ExchangeFailed, func: str) -> UpstreamTransportError:
+def _exchange_error(failed: ExchangeFailed, func: str) -> errors.UpstreamTransportError:
     """Upstream's error for an exchange without a reply: unreachable only when the request never
     left, a bad response (perhaps carried out) otherwise."""
     if failed.stage is Stage.CONNECT_TIMEOUT:
-        return UpstreamUnreachable(f"connecting timed out ({failed.text})", func=func)
+        return errors.UpstreamUnreachable(f"connecting timed out ({failed.text})", func=func)
     if failed.stage is Stage.CONNECT:
-        return UpstreamUnreachable(failed.detail, func=func)
+        return errors.UpstreamUnreachable(failed.detail, func=func)
     if failed.stage is Stage.READ_TIMEOUT:
-        return UpstreamBadResponse(f"no answer within {failed.waited:.3g} s", func=func)
-    return UpstreamBadResponse(
+        return errors.UpstreamBadResponse(f"no answer within {failed.waited:.3g} s", func=func)
+    return errors.UpstreamBadResponse(
         f"the connection broke after the request was sent ({failed.detail})", func=func
     )

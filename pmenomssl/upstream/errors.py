@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from pmenomssl.errors import ModuleError
+from pmenomssl.transport.errors import ProviderError
 
 # --- Upstream error shapes (UNCONFIRMED; shared with the sandbox) ----------------------------
 ERROR_TYPE_AUTH = "auth"
@@ -55,7 +55,7 @@ def error_xml(error_type: str, error_object: str = "", msg: str = "") -> str:
 # --- Error classes -------------------------------------------------------------------------
 
 
-class UpstreamError(ModuleError):
+class UpstreamError(ProviderError):
     """Base of every upstream client error; raised itself for an <error> with no closer class.
 
     `func` is the upstream function called; `upstream_type`, `upstream_object` and
@@ -82,9 +82,6 @@ class UpstreamError(ModuleError):
         self.upstream_object = upstream_object
         self.upstream_msg = upstream_msg
         super().__init__(self._describe(), obj="upstream", value=func)
-
-    def _action(self) -> str:
-        return self.action
 
     def _describe(self) -> str:
         where = f"Upstream BILLmanager {self.func}" if self.func else "Upstream BILLmanager"
