@@ -163,6 +163,8 @@ def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
     def toml_list(values: list[str] | tuple[str, ...], quote: str = '"') -> str:
         return "[" + ", ".join(quote + value + quote for value in values) + "]"
 
+    # TOML literal strings: a regular expression's backslashes stay as they are
+    patterns = toml_list(DO_NOT_MUTATE, quote="'")
     return (
         "\n[tool.mutmut]\n"
         'source_paths = ["pmenomssl"]\n'
@@ -171,8 +173,7 @@ def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
         'pytest_add_cli_args = ["-p", "tests.mutation.hits_plugin", "-p", "no:cacheprovider"]\n'
         'also_copy = ["sitecustomize.py"]\n'
         "use_git_change_detection = false\n"
-        # TOML literal strings: a regular expression's backslashes stay as they are
-        f"do_not_mutate_patterns = {toml_list(DO_NOT_MUTATE, quote="'")}\n"
+        f"do_not_mutate_patterns = {patterns}\n"
     )
 
 
