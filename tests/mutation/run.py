@@ -80,10 +80,12 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "pmenomssl/handlers/enomssl/renewal.py": ("tests/handler/test_lifecycle.py",),
     "pmenomssl/handlers/enomssl/importing.py": ("tests/handler/test_module_commands.py",),
     "pmenomssl/handlers/billreseller/order.py": (
+        "tests/billreseller/test_paid_guards_unit.py",
         "tests/billreseller/test_guards.py",
         "tests/billreseller/test_never_twice.py",
     ),
     "pmenomssl/handlers/billreseller/prolong.py": (
+        "tests/billreseller/test_paid_guards_unit.py",
         "tests/billreseller/test_lifecycle.py",
         "tests/billreseller/test_never_twice.py",
     ),
