@@ -508,3 +508,120 @@ def test_an_adoption_claimed_by_a_higher_item_stays_with_the_lower() -> None:
     billing.items_with_param = racing  # type: ignore[method-assign]
     assert acquire(as_service(svc), order_for(), OPEN) == ("41", True)
     assert svc.params[OPEN.cert_id] == "41"
+
+
+def test_reconcile_looks_past_a_claimed_certificate() -> None:
+    enom = FakeEnom(certs=[cert("12"), cert("11")])
+    billing = FakeBilling({3: {P.CERT_ID: "12"}})
+    found = reconcile(as_service(FakeService(enom=enom, billing=billing)), RAPIDSSL, Intent("", 10))
+    assert found is not None and found.cert_id == "11"
+
+
+def test_the_intents_time_is_utc_whatever_the_servers_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import time
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("TZ", "Asia/Kamchatka")  # UTC+12: a local time would be half a day off
+    time.tzset()
+    try:
+        intent = make_intent(as_service(FakeService()), RAPIDSSL)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", intent.saved_at)
+    saved = datetime.strptime(intent.saved_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - saved).total_seconds()) < 120
+
+
+def test_a_purchase_waits_for_the_modules_purchase_lock() -> None:
+    from pmenomssl.protocol.limits import ItemBusy, purchase_lock
+
+    svc = FakeService(cache=offering())
+    with purchase_lock("pmenomssl", 7, 0.0), pytest.raises(ItemBusy) as busy:
+        acquire(as_service(svc), order_for(), OPEN)
+    assert busy.value.obj == "purchase-7"
+    assert svc.client.purchases == []
+
+
+def test_a_cached_product_is_not_looked_up_again() -> None:
+    svc = FakeService(cache=offering())
+    check_funds(as_service(svc), RAPIDSSL)
+    assert svc.refreshed == 0
+
+
+def test_an_unreadable_threshold_is_a_settings_error() -> None:
+    from pmenomssl.handlers.enomssl.errors import ConnectionSettingsError
+
+    svc = FakeService(cache=offering(), module_params={"threshold": "ten"})
+    with pytest.raises(ConnectionSettingsError):
+        check_funds(as_service(svc), RAPIDSSL)
+
+
+# --- the refusals' words: the operator reads them in BILLmanager's error ------------------
+
+
+def test_the_refusals_say_what_happened_and_what_to_do() -> None:
+    svc = FakeService(cache=offering())
+    svc.refresh_cache = lambda: ProductCache(updated=offering().updated, products=())  # type: ignore[method-assign]
+    with pytest.raises(UnknownProductError) as gone:
+        check_funds(as_service(svc), OTHER)
+    assert gone.value.desc == (
+        "ENOM does not offer Other (othercode) to this account any more: move the tariff to "
+        "another certificate type; nothing was bought."
+    )
+    with pytest.raises(UnknownProductError) as disabled:
+        check_funds(as_service(FakeService(cache=offering(enabled=False))), RAPIDSSL)
+    assert disabled.value.desc == (
+        f"{RAPIDSSL.title} ({RAPIDSSL.code}) is disabled in the ENOM account: enable it in "
+        "ENOM's reseller settings or change the tariff; nothing was bought."
+    )
+    poor = FakeService(enom=FakeEnom(available=Decimal("0")), cache=offering(price=None))
+    with pytest.raises(BalanceTooLowError) as low:
+        check_funds(as_service(poor), RAPIDSSL)
+    assert low.value.desc == (
+        f"The ENOM reseller account has 0 USD available, {RAPIDSSL.title} costs a positive "
+        "amount: add funds to the ENOM account, then the order is retried. Nothing was bought."
+    )
+    assert low.value.obj == "balance" and low.value.value == "0"
+    kept = FakeService(
+        enom=FakeEnom(available=Decimal("30")),
+        cache=offering(price="10.00"),
+        module_params={"threshold": "25"},
+    )
+    with pytest.raises(BalanceTooLowError) as threshold:
+        check_funds(as_service(kept), RAPIDSSL)
+    assert threshold.value.desc == (
+        "The ENOM reseller account has 30 USD, 10.00 USD of it for this order, and the module's "
+        "minimal balance (threshold) is 25 USD: this purchase would leave 20.00 USD. Top up the "
+        "ENOM reseller account (or lower the threshold in the processing module's settings), "
+        "then the order is retried. Nothing was bought."
+    )
+
+
+def test_a_lost_purchase_and_a_lost_race_say_so() -> None:
+    lost = EnomOutcomeUnknownError(EnomTransportError("reset"), command="PurchaseServices")
+    enom = FakeEnom(purchase=lost)
+    with pytest.raises(PurchaseUnconfirmedError) as unconfirmed:
+        acquire(as_service(FakeService(enom=enom, cache=offering())), order_for(), OPEN)
+    assert unconfirmed.value.desc == (
+        f"ENOM's answer to the purchase of {RAPIDSSL.title} was lost and the purchase is not "
+        "(yet) listed in the account. It was not repeated; the next run looks for it again "
+        "and buys only if ENOM still shows nothing."
+    )
+    billing = FakeBilling()
+    svc = FakeService(10, enom=FakeEnom(certs=[cert("41")]), billing=billing, cache=offering())
+    svc.save(OPEN.intent, Intent(RAPIDSSL.code, 40).to_text())
+    original = billing.items_with_param
+
+    def racing(name: str, value: str) -> list[int]:
+        billing.params[4] = {P.CERT_ID: "41"} if svc.param(OPEN.cert_id) else {}
+        return original(name, value)
+
+    billing.items_with_param = racing  # type: ignore[method-assign]
+    with pytest.raises(PurchaseUnconfirmedError) as race:
+        acquire(as_service(svc), order_for(), OPEN)
+    assert race.value.desc == (
+        "ENOM certificate 41 was claimed by service 4 at the same time; this order is retried "
+        "and looks again."
+    )
