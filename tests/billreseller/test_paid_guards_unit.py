@@ -9,7 +9,10 @@ repeated (open) and a recorded renewal never paid again (prolong).
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,8 +21,13 @@ from typing import Any, cast
 
 import pytest
 
+from pmenomssl.billing.models import CertificateRow
 from pmenomssl.handlers.billreseller import params as P
-from pmenomssl.handlers.billreseller.errors import BalanceTooLowError, OrderAmbiguousError
+from pmenomssl.handlers.billreseller.errors import (
+    BalanceTooLowError,
+    OrderAmbiguousError,
+    PeriodNotAvailableError,
+)
 from pmenomssl.handlers.billreseller.order import (
     Intent,
     OrderPlan,
@@ -105,12 +113,20 @@ class FakeUpstream:
 @dataclass
 class FakeBilling:
     params: dict[int, dict[str, str]] = field(default_factory=dict)
+    csr: str | None = None  # the item's certificate row's CSR (None: no row)
 
     def items_with_param(self, name: str, value: str) -> list[int]:
         return sorted(i for i, p in self.params.items() if p.get(name) == value)
 
-    def certificate(self, item_id: int) -> None:
-        return None
+    def certificate(self, item_id: int) -> CertificateRow | None:
+        return None if self.csr is None else CertificateRow(pkey="", csr=self.csr, crt="")
+
+
+@functools.cache
+def csr_for(common_name: str) -> str:
+    from pmenomssl.ssl import generate_key_and_csr
+
+    return generate_key_and_csr(common_name)[1]
 
 
 @dataclass
@@ -154,6 +170,7 @@ class FakeService:
         self.expiredate: date | None = None
         self.posted: list[str] = []
         self.saved: list[tuple[str, str]] = []
+        self.expiry_writes: list[date | None] = []
 
     @property
     def params(self) -> dict[str, str]:
@@ -183,6 +200,7 @@ class FakeService:
         return found
 
     def set_expiredate(self, expiredate: date) -> None:
+        self.expiry_writes.append(expiredate)
         self.expiredate = expiredate
 
     def post(self, operation: str) -> None:
@@ -466,3 +484,171 @@ def test_a_lost_prolong_answer_without_a_renewal_is_never_repeated() -> None:
     assert unknown.value is lost
     assert len(svc.client.prolongs) == 1 and svc.posted == []
     assert json.loads(svc.params[P.PROLONG_INTENT])["expiry_before"] == "2026-01-01"
+
+
+def test_several_services_carrying_our_id_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    svc = FakeService(10)
+    with caplog.at_level(logging.ERROR):
+        find_ours(as_service(svc), [service("8", remoteid="10")])
+        assert not caplog.records
+        find_ours(as_service(svc), [service("8", remoteid="10"), service("9", remoteid="10")])
+    assert [r.getMessage() for r in caplog.records] == [
+        "several upstream services carry remoteid 10: 8, 9; adopting the first"
+    ]
+
+
+def certificate_item(csr: str | None) -> FakeService:
+    svc = FakeService(10, billing=FakeBilling(csr=csr))
+    svc.itemtype = "certificate"
+    svc.save(P.ORDER_INTENT, Intent("t", 40).to_json())
+    return svc
+
+
+def test_a_certificate_shown_for_another_common_name_is_never_adopted() -> None:
+    svc = certificate_item(csr_for("Shop.Example.com"))
+    listed = [service("41", name="other.example.com"), service("42", name="shop.example.COM")]
+    found = find_ours(as_service(svc), listed)
+    assert found is not None and found.id == "42"
+    found = find_ours(as_service(svc), [service("41", name="")])  # no CN shown: not refused
+    assert found is not None and found.id == "41"
+
+
+@pytest.mark.parametrize("csr", [None, "  ", "not a CSR"], ids=["no row", "blank", "unreadable"])
+def test_without_a_readable_csr_no_common_name_is_compared(csr: str | None) -> None:
+    svc = certificate_item(csr)
+    found = find_ours(as_service(svc), [service("41", name="other.example.com")])
+    assert found is not None and found.id == "41"
+
+
+def test_other_item_types_never_compare_a_common_name() -> None:
+    svc = FakeService(10, billing=FakeBilling(csr=csr_for("shop.example.com")))
+    svc.save(P.ORDER_INTENT, Intent("t", 40).to_json())
+    found = find_ours(as_service(svc), [service("41", name="www.other.example.com")])
+    assert found is not None and found.id == "41"
+
+
+def test_the_ambiguity_names_the_candidates_and_what_to_do() -> None:
+    svc = FakeService(10)
+    svc.save(P.ORDER_INTENT, Intent("t", 40).to_json())
+    with pytest.raises(OrderAmbiguousError) as ambiguous:
+        find_ours(as_service(svc), [service("41"), service("43")])
+    assert ambiguous.value.desc == (
+        "The answer to an earlier order of service 10 was lost, and the upstream account has "
+        "several unlinked vhost services ordered since then that may be it: 41, 43. Nothing was "
+        "ordered again. Find the one ordered for service 10, save its id as the service's "
+        "upstream_id param, then retry."
+    )
+
+
+def test_the_balance_refusals_say_what_to_do() -> None:
+    svc = FakeService(upstream=FakeUpstream(amount=Decimal("99")))
+    with pytest.raises(BalanceTooLowError) as low:
+        check_balance(as_service(svc), plan_costing("100"))
+    assert low.value.desc == (
+        "The upstream account has 99 RUB; Hosting for 1 month(s) costs 100 RUB. Top up the "
+        "upstream account, then the order is retried. Nothing was ordered."
+    )
+    svc = FakeService(upstream=FakeUpstream(amount=Decimal("150")))
+    svc.module_params = {"threshold": "60"}
+    with pytest.raises(BalanceTooLowError) as kept:
+        check_balance(as_service(svc), plan_costing("100"))
+    assert kept.value.desc == (
+        "The upstream account has 150 RUB, 100 RUB of it for this order, and the module's "
+        "minimal balance (threshold) is 60 RUB: this purchase would leave 50 RUB. Top up the "
+        "upstream account (or lower the threshold in the processing module's settings), then "
+        "the order is retried. Nothing was bought."
+    )
+
+
+def test_an_unreadable_threshold_is_a_settings_error() -> None:
+    from pmenomssl.handlers.billreseller.errors import ConnectionSettingsError
+
+    svc = FakeService()
+    svc.module_params = {"threshold": "ten"}
+    with pytest.raises(ConnectionSettingsError):
+        check_balance(as_service(svc), plan_costing("1"))
+
+
+def test_an_order_waits_for_the_modules_purchase_lock() -> None:
+    from pmenomssl.protocol.limits import ItemBusy, purchase_lock
+
+    svc = FakeService(10)
+    with purchase_lock("pmbillreseller", 3, 0.0), pytest.raises(ItemBusy) as busy:
+        acquire(as_service(svc))
+    assert busy.value.obj == "purchase-3"
+    assert svc.client.orders == []
+
+
+def test_the_order_intents_time_is_utc_whatever_the_servers_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+    from datetime import datetime, timezone
+
+    svc = FakeService(10)
+    monkeypatch.setenv("TZ", "Asia/Kamchatka")  # UTC+12: a local time would be half a day off
+    time.tzset()
+    try:
+        acquire(as_service(svc))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamp = Intent.from_json(svc.params[P.ORDER_INTENT]).time
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp)
+    saved = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - saved).total_seconds()) < 120
+
+
+def test_a_prolong_for_a_period_the_tariff_does_not_sell_pays_nothing() -> None:
+    svc = prolonging(date(2026, 1, 1), renewed=date(2027, 1, 1))
+    svc.item.period = None
+    with pytest.raises(PeriodNotAvailableError) as refused:
+        prolong_service(as_service(svc))
+    assert refused.value.desc == (
+        "Service 10 is renewed for 0 month(s), but upstream tariff 5 (Hosting) is sold for 1 "
+        "month(s) only. Change the service's period to one of those; nothing was paid."
+    )
+    assert refused.value.obj == "period" and refused.value.value == "0"
+    assert svc.client.prolongs == [] and P.PROLONG_INTENT not in svc.params
+
+
+def test_a_prolong_of_a_tariff_upstream_does_not_list_is_not_checked() -> None:
+    svc = prolonging(date(2026, 1, 1), renewed=date(2027, 1, 1))
+    svc.item.pricelist_intname = " 99 "
+    svc.item.period = 12
+    prolong_service(as_service(svc))
+    assert svc.client.prolongs == [("41", 12)]
+    svc = prolonging(date(2026, 1, 1), renewed=date(2027, 1, 1))
+    svc.item.pricelist_intname = " 5 "  # the internal name is read without spaces
+    svc.item.period = 12
+    with pytest.raises(PeriodNotAvailableError):
+        prolong_service(as_service(svc))
+
+
+def test_a_prolong_without_any_expiry_writes_none() -> None:
+    svc = prolonging(None, renewed=None)
+    prolong_service(as_service(svc))
+    intents = [value for name, value in svc.saved if name == P.PROLONG_INTENT]
+    assert json.loads(intents[0]) == {"expiry_before": "", "period": 1}
+    assert svc.expiry_writes == [] and svc.posted == ["prolong"]
+
+
+def test_a_lost_prolong_whose_reconciling_fails_reports_the_lost_prolong() -> None:
+    from pmenomssl.handlers.billreseller.errors import UpstreamServiceMissingError
+
+    lost = UpstreamOutcomeUnknown(UpstreamTransportError("reset"), func="service.prolong")
+    svc = prolonging(date(2026, 1, 1), renewed=lost)
+    calls = {"n": 0}
+    original = svc.upstream_service
+
+    def failing_second_read() -> UpstreamService:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise UpstreamServiceMissingError("gone", obj=P.UPSTREAM_ID, value="41")
+        return original()
+
+    svc.upstream_service = failing_second_read  # type: ignore[method-assign]
+    with pytest.raises(UpstreamOutcomeUnknown) as unknown:
+        prolong_service(as_service(svc))
+    assert unknown.value is lost and unknown.value.__cause__ is None
+    assert len(svc.client.prolongs) == 1
