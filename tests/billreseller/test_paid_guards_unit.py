@@ -116,7 +116,8 @@ class FakeBilling:
     csr: str | None = None  # the item's certificate row's CSR (None: no row)
 
     def items_with_param(self, name: str, value: str) -> list[int]:
-        return sorted(i for i, p in self.params.items() if p.get(name) == value)
+        # by value, like BILLmanager's lookup: no value (None) matches no item
+        return sorted(i for i, p in self.params.items() if p.get(name, "") == value)
 
     def certificate(self, item_id: int) -> CertificateRow | None:
         return None if self.csr is None else CertificateRow(pkey="", csr=self.csr, crt="")

@@ -115,7 +115,8 @@ class FakeBilling:
     params: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def items_with_param(self, name: str, value: str) -> list[int]:
-        return sorted(i for i, p in self.params.items() if p.get(name) == value)
+        # by value, like BILLmanager's lookup: no value (None) matches no item
+        return sorted(i for i, p in self.params.items() if p.get(name, "") == value)
 
 
 @dataclass
