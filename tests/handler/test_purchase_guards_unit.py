@@ -43,8 +43,14 @@ from pmenomssl.handlers.enomssl.products import OfferedProduct, ProductCache, Pr
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import AWAITING_CONFIGURATION
 
-RAPIDSSL = products.find("rapidssl")
-assert RAPIDSSL is not None
+
+def _product(template: str) -> ProductSpec:
+    spec = products.find(template)
+    assert spec is not None, template
+    return spec
+
+
+RAPIDSSL = _product("rapidssl")
 AWAITING = AWAITING_CONFIGURATION
 OTHER = ProductSpec(template="other", code="othercode", prod_type=1, title="Other", brand="sectigo")
 
