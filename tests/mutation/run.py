@@ -77,7 +77,10 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/handler/test_guards.py",
         "tests/handler/test_order.py",
     ),
-    "pmenomssl/handlers/enomssl/renewal.py": ("tests/handler/test_lifecycle.py",),
+    "pmenomssl/handlers/enomssl/renewal.py": (
+        "tests/handler/test_renewal_unit.py",
+        "tests/handler/test_lifecycle.py",
+    ),
     "pmenomssl/handlers/enomssl/importing.py": ("tests/handler/test_module_commands.py",),
     "pmenomssl/handlers/billreseller/order.py": (
         "tests/billreseller/test_paid_guards_unit.py",
