@@ -191,9 +191,8 @@ class FakeService:
         self.saved.append((name, value))
         self.params[name] = value
 
-    def require_upstream_id(self, command: str) -> str:
-        assert self.upstream_id, command
-        return self.upstream_id
+    # the real check: its error names the command that could not be done
+    require_upstream_id = Service.require_upstream_id
 
     def upstream_service(self) -> UpstreamService:
         found = self.client.find_service(self.itemtype, self.upstream_id)
@@ -653,3 +652,13 @@ def test_a_lost_prolong_whose_reconciling_fails_reports_the_lost_prolong() -> No
         prolong_service(as_service(svc))
     assert unknown.value is lost and unknown.value.__cause__ is None
     assert len(svc.client.prolongs) == 1
+
+
+def test_a_prolong_of_an_item_never_ordered_says_so_and_pays_nothing() -> None:
+    from pmenomssl.handlers.billreseller.errors import NotOrderedError
+
+    svc = FakeService(10)
+    with pytest.raises(NotOrderedError) as never:
+        prolong_service(as_service(svc))
+    assert "has no upstream service yet, so prolong cannot be done upstream" in never.value.desc
+    assert svc.client.prolongs == []
