@@ -662,3 +662,13 @@ def test_a_prolong_of_an_item_never_ordered_says_so_and_pays_nothing() -> None:
         prolong_service(as_service(svc))
     assert "has no upstream service yet, so prolong cannot be done upstream" in never.value.desc
     assert svc.client.prolongs == []
+
+
+def test_a_prolong_of_a_tariff_sold_for_no_period_says_so() -> None:
+    svc = prolonging(date(2026, 1, 1), renewed=date(2027, 1, 1))
+    unsold = Tariff(id="5", title="Hosting", currency="RUB", periods={})
+    svc.client.tariffs = lambda itemtype: [unsold]  # type: ignore[method-assign]
+    with pytest.raises(PeriodNotAvailableError) as refused:
+        prolong_service(as_service(svc))
+    assert "is sold for no month(s) only" in refused.value.desc
+    assert svc.client.prolongs == []
