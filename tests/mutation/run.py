@@ -1,8 +1,9 @@
 """Mutation testing of the modules that guard money and secrets (issue 17), with mutmut 3.
 
-    .venv/bin/python -m tests.mutation.run                 # every module below (< 1 h, 2 cores)
+    .venv/bin/python -m tests.mutation.run                 # every module below (see README.md)
     .venv/bin/python -m tests.mutation.run log xmldoc      # some of them (names or paths)
     .venv/bin/python -m tests.mutation.run --list          # what would run, and with which tests
+    .venv/bin/python -m tests.mutation.run enomssl/order --only reconcile  # one of its functions
 
 Each module runs in its own scratch copy of the checkout (under $TMPDIR, removed afterwards
 unless --keep), mutated by mutmut and tested only by the tests that cover it (SCOPES below), so
