@@ -33,6 +33,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.launcher import LAUNCH_ENV
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
@@ -160,7 +162,9 @@ def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
         'source_paths = ["pmenomssl"]\n'
         f"only_mutate = {toml_list([module])}\n"
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
-        'pytest_add_cli_args = ["-p", "tests.mutation.hits_plugin", "-p", "no:cacheprovider"]\n'
+        # mutmut runs pytest in its own process, one test at a time: no xdist workers
+        'pytest_add_cli_args = ["-p", "tests.mutation.hits_plugin", "-p", "no:cacheprovider",'
+        ' "-n", "0"]\n'
         'also_copy = ["sitecustomize.py"]\n'
         "use_git_change_detection = false\n"
     )
@@ -198,6 +202,9 @@ def run_module(module: str, max_children: int, keep: bool) -> Outcome:
         _prepare(module, scratch)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env.update(MUTMUT_SCRATCH_ROOT=str(scratch), MUTMUT_SCRATCH_HITS=str(hits))
+        # A fresh interpreter for every run of the executable (tests/launcher.py): the
+        # sitecustomize above must run in each one, and each must import the mutant.
+        env[LAUNCH_ENV] = "process"
         result = _mutmut(scratch, "run", "--max-children", str(max_children), env=env)
         (scratch / "mutmut-run.log").write_text(result.stdout + result.stderr, encoding="utf-8")
         listing = _mutmut(scratch, "results", "--all", "true", env=env)
