@@ -94,6 +94,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Captured output that xdist can send from a worker (UTF-8 only): a lone surrogate (a test
+    logs undecodable argv bytes on purpose) is shown as its escape instead of crashing the
+    worker."""
+    report: pytest.TestReport = yield
+    report.sections = [
+        (title, text.encode("utf-8", "backslashreplace").decode("utf-8"))
+        for title, text in report.sections
+    ]
+    return report
+
+
 def xdist_group(relative: str) -> str | None:
     """Tests that share one process under xdist (`--dist loadgroup`, pyproject.toml), in file
     order: the reliability suite, whose last file searches everything the others wrote (its
