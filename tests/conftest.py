@@ -9,10 +9,15 @@
 
 Other folders keep their own fixtures in their own conftest.py; `tests/helpers.py` has
 `run_module(standin, *args, stdin=…, env=…)`.
+
+How the executable is started (tests/launcher.py): forked from a pre-started interpreter,
+except in the tests marked `real_executable` here (REAL_EXECUTABLE), where the whole process,
+interpreter start-up included, is what is tested.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import subprocess
@@ -26,12 +31,24 @@ import pytest
 from pmenomssl import billing
 from pmenomssl.sandbox.billmanager import StandIn, StoreConfig, server_available
 from pmenomssl.sandbox.billmanager import store as standin_store
+from tests import launcher
 
 TEST_DB_ENV = "PMENOMSSL_TEST_DB"
 REQUIRE_DB_ENV = "PMENOMSSL_REQUIRE_DB"
 DEFAULT_TEST_DB = "mysql://root@127.0.0.1:3306"
 DB_PREFIX = "pmenomssl_t"
 CHECKOUT = Path(__file__).resolve().parents[1]
+# Test files (paths under tests/) that run the real executable for every run: guards of money
+# and secrets, the reliability suite (kill, races, faults), clocks, start-up and benchmarks.
+REAL_EXECUTABLE = (
+    "*/test_guards.py",
+    "protocol/test_guard_redaction.py",
+    "reliability/*",
+    "handler/test_clocks.py",
+    "*startup*",
+    "*prepared*",
+    "bench/*",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,6 +62,68 @@ def pytest_configure(config: pytest.Config) -> None:
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if str(CHECKOUT) not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([str(CHECKOUT), *paths])
+    config.addinivalue_line(
+        "markers", "real_executable: every run of the module starts a fresh interpreter"
+    )
+    if not hasattr(config, "workerinput"):  # once, in the main process (not per xdist worker)
+        _compile_the_package()
+
+
+def _compile_the_package() -> None:
+    """Byte-compile the package once, so that every process a test starts (the module, the
+    stand-in's mgrctl: thousands of them) loads it instead of compiling it again. Python writes
+    these files itself on import, except under PYTHONDONTWRITEBYTECODE=1; they are still read
+    then, and any edited source is recompiled as usual (its timestamp no longer matches)."""
+    import compileall
+
+    compileall.compile_dir(str(CHECKOUT / "pmenomssl"), quiet=2)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = CHECKOUT / "tests"
+    for item in items:
+        path = Path(str(item.path))
+        relative = path.relative_to(tests).as_posix() if tests in path.parents else ""
+        if any(fnmatch.fnmatch(relative, pattern) for pattern in REAL_EXECUTABLE) or any(
+            word in item.name for word in ("startup", "prepared")
+        ):
+            item.add_marker(pytest.mark.real_executable)
+        group = xdist_group(relative)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Captured output that xdist can send from a worker (UTF-8 only): a lone surrogate (a test
+    logs undecodable argv bytes on purpose) is shown as its escape instead of crashing the
+    worker."""
+    report: pytest.TestReport = yield
+    report.sections = [
+        (title, text.encode("utf-8", "backslashreplace").decode("utf-8"))
+        for title, text in report.sections
+    ]
+    return report
+
+
+def xdist_group(relative: str) -> str | None:
+    """Tests that share one process under xdist (`--dist loadgroup`, pyproject.toml), in file
+    order: the reliability suite, whose last file searches everything the others wrote (its
+    session collector), and each operator file (one venv install per module-scoped fixture)."""
+    if relative.startswith("reliability/"):
+        return "reliability"
+    if relative.startswith("operator/"):
+        return relative
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _launch_mode(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Forked runs (tests/launcher.py) unless the test is marked `real_executable`."""
+    launcher.allow_forking(request.node.get_closest_marker("real_executable") is None)
+    yield
+    launcher.allow_forking(False)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmenomssl.sandbox.billmanager import StandIn
+from tests.launcher import run_program
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,14 +35,12 @@ def run_module(
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the real module (`python -m pmenomssl ARGS`) as BILLmanager would: cwd `$ROOT`,
     the stand-in's environment, `stdin` piped in. Returns the finished process."""
-    return subprocess.run(
+    return run_program(
         [sys.executable, "-m", "pmenomssl", *args],
-        input=stdin,
+        stdin=stdin,
         env=module_env(standin, env),
-        cwd=str(standin.root),
-        capture_output=True,
+        cwd=standin.root,
         timeout=timeout,
-        check=False,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,9 @@ from pmenomssl.billing import BillingGateway, DatabaseError
 from pmenomssl.sandbox.billmanager import StandIn, StoreConfig
 from pmenomssl.sandbox.billmanager import store as standin_store
 
-DB_USER = "pmenomssl_t_user"
+# One user per test process: test sessions run at once (xdist workers, other checkouts) on one
+# server, and one session must not drop the user another is connecting as.
+DB_USER = f"pmenomssl_t_user_{os.getpid()}"
 DB_PASSWORD = "Db-Pa55-QwErTy-91"
 
 

@@ -35,6 +35,7 @@ from lxml import etree
 
 from pmenomssl.sandbox.billmanager import StandIn
 from tests.helpers import REPO
+from tests.launcher import run_program
 
 MODULE_NAME = "pmbillreseller"
 EXECUTABLE = Path(sys.executable).with_name(MODULE_NAME)
@@ -117,14 +118,12 @@ def run_reseller(
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the real `pmbillreseller ARGS` as BILLmanager would: cwd `$ROOT`, the stand-in's
     environment, `stdin` piped in. Returns the finished process."""
-    return subprocess.run(
+    return run_program(
         [str(EXECUTABLE), *args],
-        input=stdin,
+        stdin=stdin,
         env=reseller_env(standin, env),
-        cwd=str(standin.root),
-        capture_output=True,
+        cwd=standin.root,
         timeout=timeout,
-        check=False,
     )
 
 

@@ -22,6 +22,7 @@ from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.enom.server import EnomSandbox
 from tests.handler.conftest import World
 from tests.helpers import module_env
+from tests.launcher import run_program
 
 PASSWORD = "Cli-s3cret-Token-42"
 UID = "reseller-cli"
@@ -35,14 +36,12 @@ def run_cli(
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     """`python -m pmenomssl ARGS` with stdin piped (never a terminal); text output."""
-    proc = subprocess.run(
+    proc = run_program(
         [sys.executable, "-m", "pmenomssl", *args],
-        input=stdin,
+        stdin=stdin,
         env=env,
-        cwd=str(cwd),
-        capture_output=True,
+        cwd=cwd,
         timeout=timeout,
-        check=False,
     )
     return subprocess.CompletedProcess(
         proc.args,

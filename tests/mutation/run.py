@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from tests.launcher import LAUNCH_ENV
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
@@ -197,7 +199,9 @@ def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
         'source_paths = ["pmenomssl"]\n'
         f"only_mutate = {toml_list([module])}\n"
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
-        'pytest_add_cli_args = ["-p", "tests.mutation.hits_plugin", "-p", "no:cacheprovider"]\n'
+        # mutmut runs pytest in its own process, one test at a time: no xdist workers
+        'pytest_add_cli_args = ["-p", "tests.mutation.hits_plugin", "-p", "no:cacheprovider",'
+        ' "-n", "0"]\n'
         'also_copy = ["sitecustomize.py"]\n'
         "use_git_change_detection = false\n"
         f"do_not_mutate_patterns = {patterns}\n"
@@ -248,6 +252,9 @@ def run_module(
         _prepare(module, scratch)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env.update(MUTMUT_SCRATCH_ROOT=str(scratch), MUTMUT_SCRATCH_HITS=str(hits))
+        # A fresh interpreter for every run of the executable (tests/launcher.py): the
+        # sitecustomize above must run in each one, and each must import the mutant.
+        env[LAUNCH_ENV] = "process"
         globs = mutant_globs(module, functions)
         result = _mutmut(scratch, "run", "--max-children", str(max_children), *globs, env=env)
         (scratch / "mutmut-run.log").write_text(result.stdout + result.stderr, encoding="utf-8")

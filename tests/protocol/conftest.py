@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.launcher import run_program
+
 TEST_HANDLER = textwrap.dedent(
     r"""
     from __future__ import annotations
@@ -95,14 +97,12 @@ class ModuleRunner:
         extra_env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         env = dict(self.env, PMENOMSSL_NAME=name, **(extra_env or {}))
-        return subprocess.run(
+        return run_program(
             [sys.executable, "-m", "pmenomssl", *argv],
-            input=stdin,
-            capture_output=True,
+            stdin=stdin,
             env=env,
             cwd=self.root,
             timeout=timeout,
-            check=False,
         )
 
     def start(self, *argv: str, extra_env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -4,9 +4,8 @@ Every function the billing gateway calls (billmanager-protocol.md section 3.2). 
 does here (simplified, documented):
 
 - `paramlist`: DBHost/DBUser/DBPassword/DBName (+ DBPort when not 3306; DBSocket for a socket
-  URL, DBHost then as given, e.g. localhost) and CryptKey; for SQLite
-  `<DBEngine>sqlite</DBEngine>` and `<DBName>/abs/path</DBName>`
-  (a real BILLmanager never sends DBEngine).
+  URL, DBHost then as given) and CryptKey; for SQLite `<DBEngine>sqlite</DBEngine>` (a real
+  BILLmanager never sends it) and `<DBName>/abs/path</DBName>`.
 - `service.saveparam elid name value [crypted=on]`: upsert itemparam, or itemcryptedparam
   (encrypted with etc/billmgr.pem) when crypted=on; `name` without `value` drops the param.
   The Python-library form `elid <param>=<value>` is accepted too (journal shows which came).
@@ -18,8 +17,7 @@ does here (simplified, documented):
   lastpricelist := NULL when lastpricelist is set (else unchanged); closes the running
   operations like a post call.
 - `certificate.open elid`: like postopen, and certificate.status='open'.
-- `certificate.save elid crt [crt_type]`: certificate.crt, status 'issued'.
-- `certificate.failed elid`: certificate.status 'failed'.
+- `certificate.save elid crt [crt_type]`: certificate.crt, status 'issued'; `.failed`: 'failed'.
 - `processing.savebalance processingmodule balance currency notify_time`: processingmodulebalance.
 - `runningoperation.edit elid [errorxml] [manual=on|off]`, `runningoperation.setmanual elid`.
 - `task.gettype operation` -> `<doc><task_type>N</task_type></doc>` (TASK_TYPES, overridden
@@ -43,7 +41,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from pmenomssl.billing.choices import PROBLEM_CLEAR_FUNC
 from pmenomssl.sandbox.billmanager.files import CONFIG, PANEL_KEY, TASK_TYPES_FILE, read_json_object
 from pmenomssl.sandbox.billmanager.replies import MgrError, doc, escape
 from pmenomssl.sandbox.billmanager.store import Store, StoreConfig
@@ -391,7 +388,13 @@ FUNCTIONS: dict[str, Handler] = {
     "task.edit": _task_edit,
     "processing.import.service": _import_service,
     "problems.register": _problem_register,
-    # The module's clearing call (pmenomssl.billing.choices.PROBLEM_CLEAR_FUNC, UNCONFIRMED).
-    PROBLEM_CLEAR_FUNC: _problem_resolve,
     **{f"service.post{op}": _post(op) for op in POST_STATUS},
 }
+
+
+def late_function(func: str) -> Handler | None:
+    """The module's clearing call (billing.choices.PROBLEM_CLEAR_FUNC, UNCONFIRMED), looked up
+    only for a name not in FUNCTIONS: the billing package costs ~30 ms to import."""
+    from pmenomssl.billing.choices import PROBLEM_CLEAR_FUNC
+
+    return _problem_resolve if func == PROBLEM_CLEAR_FUNC else None

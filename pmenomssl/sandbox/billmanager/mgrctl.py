@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pmenomssl.sandbox.billmanager.files import FAULTS, JOURNAL, locked
-from pmenomssl.sandbox.billmanager.functions import FUNCTIONS, Context
+from pmenomssl.sandbox.billmanager.functions import FUNCTIONS, Context, late_function
 from pmenomssl.sandbox.billmanager.replies import MgrError, error_xml
 
 FAULTS_ENV = "PMENOMSSL_STANDIN_FAULTS"
@@ -164,7 +164,7 @@ def run(argv: list[str], root: Path, environ: dict[str, str]) -> tuple[int, str,
         record["exit"] = 0
         _journal(root, record)
         return 0, "", ""
-    handler = FUNCTIONS.get(func)
+    handler = FUNCTIONS.get(func) or late_function(func)
     ctx: Context | None = None
     try:
         if handler is None:
