@@ -72,6 +72,17 @@ def test_reads_give_up_after_the_bounded_attempts(loopback: Loopback) -> None:
     assert len(loopback.requests) == FAST_RETRY.attempts
 
 
+def test_a_policy_of_one_attempt_sends_one_request(loopback: Loopback) -> None:
+    # attempts=1 means no retry even for a read (tests/mutation: `max(1, …)` -> `max(2, …)`).
+    loopback.script = [reset_after_request(), respond(BALANCE)]
+    with (
+        loopback_client(loopback, retry=RetryPolicy(attempts=1)) as client,
+        pytest.raises(EnomTransportError),
+    ):
+        client.get_balance()
+    assert loopback.commands() == ["GetBalance"]
+
+
 def _connect_error_then(body: bytes, calls: list[str]) -> httpx.MockTransport:
     """The network is what is faked here: the first connection attempt fails."""
 

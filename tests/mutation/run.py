@@ -70,6 +70,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/enom/test_envelope.py",
     ),
     "pmenomssl/transport/http.py": (
+        "tests/enom/test_transport_guards.py",
         "tests/enom/test_retries.py",
         "tests/upstream/test_retries.py",
         "tests/reliability/test_time_bounds.py",
