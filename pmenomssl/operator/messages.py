@@ -34,7 +34,8 @@ COMMON_FIELD_LABELS: Mapping[str, Text] = {
 }
 
 #: `msg_error_<type>` of the types every module raises with the same meaning, worded without
-#: the module's name. A handler's `OVERRIDES` word the types whose text names the module.
+#: the module's name. A handler's `OVERRIDES` word the types whose text names the module
+#: (`module_named_errors` words those every module raises).
 COMMON_ERRORS: Mapping[str, Text] = {
     # pmenomssl.protocol
     "protocol_error": {
@@ -104,6 +105,36 @@ COMMON_ERRORS: Mapping[str, Text] = {
         "en": "The certificate's private key is damaged or does not match the CSR.",
     },
 }
+
+
+def module_named_errors(module: Text, prog: str) -> dict[str, Text]:
+    """`msg_error_<type>` of the types every module raises whose text names the module, in
+    one wording for all: `module` is the module's name as these texts use it in each language
+    ("ENOM SSL"; "реселлинга BILLmanager" / "BILLmanager reseller"), `prog` the executable that
+    reinstalls it. `module_error` is the handler's fallback text too."""
+    return {
+        "module_error": {
+            "ru": f"Ошибка модуля {module['ru']}. Подробности в журнале модуля.",
+            "en": f"The {module['en']} module failed. The details are in the module's log.",
+        },
+        "unknown": {
+            "ru": (
+                f"Непредвиденная ошибка модуля {module['ru']}. Подробности в журнале модуля "
+                "(var/<модуль>.log); передайте его разработчикам модуля."
+            ),
+            "en": (
+                f"Unexpected error in the {module['en']} module. The details are in the "
+                "module's log (var/<module>.log); please send it to the module's maintainers."
+            ),
+        },
+        "no_handler": {
+            "ru": (
+                "Для имени модуля не найден обработчик. Переустановите модуль командой "
+                f"{prog} install."
+            ),
+            "en": f"No handler is registered for this module name. Reinstall with {prog} install.",
+        },
+    }
 
 
 class TemplateName(NamedTuple):

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pmenomssl.operator.messages import COMMON_ERRORS, COMMON_FIELD_LABELS, PanelTexts, Text
+from pmenomssl.operator.messages import (
+    COMMON_ERRORS,
+    COMMON_FIELD_LABELS,
+    PanelTexts,
+    Text,
+    module_named_errors,
+)
 
 DESC_SHORT: Text = {"ru": "Реселлинг BILLmanager", "en": "BILLmanager reseller"}
 DESC_FULL: Text = {
@@ -81,6 +87,10 @@ FIELD_HINTS: Mapping[str, Text] = {
     },
 }
 FIELD_PLACEHOLDERS: Mapping[str, str] = {"url": "https://my.example.com/billmgr"}
+
+MODULE_NAMED_ERRORS = module_named_errors(
+    {"ru": "реселлинга BILLmanager", "en": "BILLmanager reseller"}, "pmbillreseller"
+)
 
 #: This module's wording of its own error types (pmenomssl.upstream.errors and
 #: pmenomssl.handlers.billreseller.errors), and of the types every module raises whose text
@@ -254,28 +264,7 @@ OVERRIDES: Mapping[str, Text] = {
             "service with the upstream provider."
         ),
     },
-    "module_error": {
-        "ru": "Ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля.",
-        "en": "The BILLmanager reseller module failed. The details are in the module's log.",
-    },
-    "unknown": {
-        "ru": (
-            "Непредвиденная ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля "
-            "(var/<модуль>.log); передайте его разработчикам модуля."
-        ),
-        "en": (
-            "Unexpected error in the BILLmanager reseller module. The details are in the "
-            "module's log (var/<module>.log); please send it to the module's maintainers."
-        ),
-    },
-    "no_handler": {
-        "ru": (
-            "Для имени модуля не найден обработчик. Переустановите модуль командой "
-            "pmbillreseller install."
-        ),
-        "en": "No handler is registered for this module name. Reinstall with pmbillreseller "
-        "install.",
-    },
+    **MODULE_NAMED_ERRORS,
     "invalid_connection": {
         "ru": (
             "Настройки подключения к вышестоящему BILLmanager неполны или неверны: заполните "
@@ -294,10 +283,7 @@ OVERRIDES: Mapping[str, Text] = {
 
 ERRORS: Mapping[str, Text] = {**COMMON_ERRORS, **OVERRIDES}
 
-FALLBACK_ERROR: Text = {
-    "ru": "Ошибка модуля реселлинга BILLmanager. Подробности в журнале модуля.",
-    "en": "The BILLmanager reseller module failed. The details are in the module's log.",
-}
+FALLBACK_ERROR: Text = MODULE_NAMED_ERRORS["module_error"]
 
 TEXTS = PanelTexts(
     desc_short=DESC_SHORT,

@@ -22,6 +22,7 @@ from pmenomssl.operator.messages import (
     PanelTexts,
     TemplateName,
     Text,
+    module_named_errors,
 )
 
 DESC_SHORT: Text = {"ru": "ENOM SSL", "en": "ENOM SSL"}
@@ -90,31 +91,13 @@ CREATEUSER_LINK: Text = {
     "en": "Sign up for an ENOM reseller account",
 }
 
+MODULE_NAMED_ERRORS = module_named_errors({"ru": "ENOM SSL", "en": "ENOM SSL"}, "pmenomssl")
+
 #: This module's wording of its own error types, and of the types every module raises whose
 #: text names the module (the rest come from COMMON_ERRORS).
 OVERRIDES: Mapping[str, Text] = {
     # pmenomssl.errors / pmenomssl.protocol / pmenomssl.handlers
-    "module_error": {
-        "ru": "Ошибка модуля ENOM SSL. Подробности в журнале модуля.",
-        "en": "The ENOM SSL module failed. The details are in the module's log.",
-    },
-    "unknown": {
-        "ru": (
-            "Непредвиденная ошибка модуля ENOM SSL. Подробности в журнале модуля "
-            "(var/<модуль>.log); передайте его разработчикам модуля."
-        ),
-        "en": (
-            "Unexpected error in the ENOM SSL module. The details are in the module's log "
-            "(var/<module>.log); please send it to the module's maintainers."
-        ),
-    },
-    "no_handler": {
-        "ru": (
-            "Для имени модуля не найден обработчик. Переустановите модуль командой "
-            "pmenomssl install."
-        ),
-        "en": "No handler is registered for this module name. Reinstall with pmenomssl install.",
-    },
+    **MODULE_NAMED_ERRORS,
     # pmenomssl.enom
     "enom_api_error": {
         "ru": "ENOM отклонил запрос. Текст ошибки ENOM и TrackingKey есть в журнале модуля.",
@@ -268,10 +251,7 @@ OVERRIDES: Mapping[str, Text] = {
 ERRORS: Mapping[str, Text] = {**COMMON_ERRORS, **OVERRIDES}
 
 #: Used only for an error type missing from ERRORS (the tests make sure none is missing).
-FALLBACK_ERROR: Text = {
-    "ru": "Ошибка модуля ENOM SSL. Подробности в журнале модуля.",
-    "en": "The ENOM SSL module failed. The details are in the module's log.",
-}
+FALLBACK_ERROR: Text = MODULE_NAMED_ERRORS["module_error"]
 
 #: Display names of certificate templates when they differ from the product's title; brand
 #: names are the same in both languages, so the product table's title serves both by default.
