@@ -38,6 +38,7 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
+    ProviderTransport,
     Stage,
 )
 
@@ -87,14 +88,16 @@ class EnomClient(ProviderClient[EnomTransportError]):
         self._pw = pw
         self.timeouts = timeouts
         super().__init__(
-            endpoint,
-            errors=ERRORS,
-            logger=logger,
-            connect=timeouts.connect,
-            read=timeouts.read,
-            deadline=deadline,
-            retry=retry,
-            transport=transport,
+            ProviderTransport(
+                endpoint,
+                errors=ERRORS,
+                logger=logger,
+                connect=timeouts.connect,
+                read=timeouts.read,
+                deadline=deadline,
+                retry=retry,
+                transport=transport,
+            )
         )
 
     # --- commands ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
+    ProviderTransport,
     Stage,
 )
 from pmenomssl.upstream import errors, functions, replies
@@ -99,14 +100,16 @@ class UpstreamClient(ProviderClient[errors.UpstreamTransportError]):
         self.timeout = timeout
         self.page_size = max(1, page_size)
         super().__init__(
-            endpoint,
-            errors=ERRORS,
-            logger=logger,
-            connect=self._connect_timeout(),
-            read=timeout,
-            deadline=deadline,
-            retry=retry,
-            transport=transport,
+            ProviderTransport(
+                endpoint,
+                errors=ERRORS,
+                logger=logger,
+                connect=self._connect_timeout(),
+                read=timeout,
+                deadline=deadline,
+                retry=retry,
+                transport=transport,
+            )
         )
 
     # --- functions ---------------------------------------------------------------------------
