@@ -38,7 +38,6 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
-    ProviderTransport,
     Stage,
 )
 
@@ -88,16 +87,14 @@ class EnomClient(ProviderClient[EnomTransportError]):
         self._pw = pw
         self.timeouts = timeouts
         super().__init__(
-            ProviderTransport(
-                endpoint,
-                errors=ERRORS,
-                logger=logger,
-                connect=timeouts.connect,
-                read=timeouts.read,
-                deadline=deadline,
-                retry=retry,
-                transport=transport,
-            )
+            endpoint,
+            errors=ERRORS,
+            logger=logger,
+            connect=timeouts.connect,
+            read=timeouts.read,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
         )
 
     # --- commands ----------------------------------------------------------------------------

@@ -232,10 +232,30 @@ class ProviderClient(Generic[TransportError]):
     """What every provider client is: its endpoint and one transport to it, closed with the
     client; a context manager."""
 
-    def __init__(self, transport: ProviderTransport[TransportError]) -> None:
-        """`transport` to the endpoint as the provider checked it (its `url`)."""
-        self.url = transport.url
-        self._transport = transport
+    def __init__(
+        self,
+        url: str,
+        *,
+        errors: ProviderErrors[TransportError],
+        logger: logging.Logger,
+        connect: float,
+        read: float,
+        deadline: float | None,
+        retry: RetryPolicy,
+        transport: httpx.BaseTransport | None,
+    ) -> None:
+        """`url` as the provider checked it; the rest as `ProviderTransport` takes them."""
+        self.url = url
+        self._transport = ProviderTransport(
+            url,
+            errors=errors,
+            logger=logger,
+            connect=connect,
+            read=read,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
+        )
 
     def close(self) -> None:
         self._transport.close()

@@ -28,7 +28,6 @@ from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
-    ProviderTransport,
     Stage,
 )
 from pmenomssl.upstream import errors, functions, replies
@@ -100,16 +99,14 @@ class UpstreamClient(ProviderClient[errors.UpstreamTransportError]):
         self.timeout = timeout
         self.page_size = max(1, page_size)
         super().__init__(
-            ProviderTransport(
-                endpoint,
-                errors=ERRORS,
-                logger=logger,
-                connect=self._connect_timeout(),
-                read=timeout,
-                deadline=deadline,
-                retry=retry,
-                transport=transport,
-            )
+            endpoint,
+            errors=ERRORS,
+            logger=logger,
+            connect=self._connect_timeout(),
+            read=timeout,
+            deadline=deadline,
+            retry=retry,
+            transport=transport,
         )
 
     # --- functions ---------------------------------------------------------------------------
