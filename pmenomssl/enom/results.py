@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from pmenomssl.enom import models
@@ -134,21 +136,29 @@ def _domain_list(element: etree._Element | None) -> tuple[str, ...]:
     return tuple(v for v in values if v)
 
 
+def _cert_fields(element: etree._Element, command: str) -> dict[str, Any]:
+    """What CertGetCertDetail's answer and each `<Cert>` of CertGetCerts both say of a
+    certificate, under the same element names: the fields CertDetail and CertSummary share."""
+    return {
+        "cert_id": numeric_id(text(element, "CertID"), "CertID", command),
+        "order_id": text(element, "OrderID"),
+        "domain": text(element, "DomainName"),
+        "status_id": integer(text(element, "CertStatusID"), "CertStatusID", command),
+        "status": text(element, "CertStatus"),
+        "prod_type": integer(text(element, "ProdType"), "ProdType", command),
+        "prod_desc": text(element, "ProdDesc"),
+        "order_date": date(text(element, "OrderDate"), "OrderDate", command),
+        "config_date": date(text(element, "ConfigDate"), "ConfigDate", command),
+        "expiration_date": date(text(element, "ExpirationDate"), "ExpirationDate", command),
+        "validity_months": integer(text(element, "ValidityPeriod"), "ValidityPeriod", command),
+    }
+
+
 def cert_detail(env: Envelope, command: str = "CertGetCertDetail") -> models.CertDetail:
     body = env.body
     return models.CertDetail(
-        cert_id=numeric_id(text(body, "CertID"), "CertID", command),
-        order_id=text(body, "OrderID"),
-        domain=text(body, "DomainName"),
-        status_id=integer(text(body, "CertStatusID"), "CertStatusID", command),
-        status=text(body, "CertStatus"),
+        **_cert_fields(body, command),
         status_detail=text(body, "CertStatusDetail"),
-        prod_type=integer(text(body, "ProdType"), "ProdType", command),
-        prod_desc=text(body, "ProdDesc"),
-        order_date=date(text(body, "OrderDate"), "OrderDate", command),
-        config_date=date(text(body, "ConfigDate"), "ConfigDate", command),
-        expiration_date=date(text(body, "ExpirationDate"), "ExpirationDate", command),
-        validity_months=integer(text(body, "ValidityPeriod"), "ValidityPeriod", command),
         approver_email=text(body, "ApproverEmail"),
         ssl_certificate=pem(text(body, "SSLCertificate")),
         ca_certs=pem(text(body, "CACerts")),
@@ -162,18 +172,8 @@ def cert_detail(env: Envelope, command: str = "CertGetCertDetail") -> models.Cer
 
 def _cert_summary(item: etree._Element, command: str) -> models.CertSummary:
     return models.CertSummary(
-        cert_id=numeric_id(text(item, "CertID"), "CertID", command),
-        order_id=text(item, "OrderID"),
-        domain=text(item, "DomainName"),
-        prod_type=integer(text(item, "ProdType"), "ProdType", command),
-        prod_desc=text(item, "ProdDesc"),
-        status_id=integer(text(item, "CertStatusID"), "CertStatusID", command),
-        status=text(item, "CertStatus"),
-        order_date=date(text(item, "OrderDate"), "OrderDate", command),
-        config_date=date(text(item, "ConfigDate"), "ConfigDate", command),
-        expiration_date=date(text(item, "ExpirationDate"), "ExpirationDate", command),
+        **_cert_fields(item, command),
         is_expired=boolean(text(item, "IsExpired"), "IsExpired", command),
-        validity_months=integer(text(item, "ValidityPeriod"), "ValidityPeriod", command),
     )
 
 

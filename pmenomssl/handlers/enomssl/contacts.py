@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pmenomssl.handlers.enomssl.errors import ContactError
@@ -24,23 +23,6 @@ _TWO_DIGIT_CODES = frozenset(
      56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98)
 )  # fmt: skip
 _ENOM_PHONE = re.compile(r"^\+(\d{1,3})\.(\d{4,14})$")
-
-
-@dataclass(frozen=True)
-class ContactData:
-    """Field values, named like pmenomssl.enom.Contact's fields."""
-
-    first_name: str
-    last_name: str
-    org_name: str
-    job_title: str
-    address1: str
-    city: str
-    state: str
-    postal_code: str
-    country: str
-    phone: str
-    email: str
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -120,9 +102,12 @@ def build(
     ascii_only: bool,
     orginfo: bool,
     country_lookup: Callable[[int], str | None] | None = None,
-) -> dict[str, ContactData]:
-    """{"Admin", "Tech", "Billing"} -> contact; raises ContactError listing every problem.
-    `country_lookup`: BILLmanager's country id -> ISO code (see country_code)."""
+) -> dict[str, Contact]:
+    """{"Admin", "Tech", "Billing"} -> the ENOM client's contact; raises ContactError listing
+    every problem. `country_lookup`: BILLmanager's country id -> ISO code (see country_code).
+    Imports the ENOM client package only now."""
+    from pmenomssl.enom import Contact
+
     problems: list[str] = []
     country, country_problem = country_code(params, csr_subject, country_lookup)
     org = {
@@ -143,7 +128,7 @@ def build(
     if country_problem:
         problems.append(country_problem)
 
-    people: dict[str, ContactData] = {}
+    people: dict[str, Contact] = {}
     for kind, prefix in (("Admin", "adm_"), ("Tech", "tech_")):
         own = {f: _get(params, prefix + f) for f in ("fname", "lname", "jtitle", "email", "phone")}
         if kind == "Tech" and not any(own.values()):
@@ -159,12 +144,13 @@ def build(
             )
         if own["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", own["email"]):
             problems.append(f"{prefix}email {own['email']!r} is not an e-mail address")
-        people[kind] = ContactData(
+        people[kind] = Contact(
             first_name=own["fname"],
             last_name=own["lname"],
             org_name=org["name"] or f"{own['fname']} {own['lname']}".strip(),
             job_title=own["jtitle"],
             address1=org["address"],
+            address2="",
             city=org["city"],
             state=org["state"],
             postal_code=org["postcode"],
@@ -195,26 +181,3 @@ def build(
             obj="contact",
         )
     return people
-
-
-def to_enom(people: Mapping[str, ContactData]) -> dict[str, Contact]:
-    """The client's `Contact` objects (imports the ENOM client package only now)."""
-    from pmenomssl.enom import Contact
-
-    return {
-        kind: Contact(
-            first_name=c.first_name,
-            last_name=c.last_name,
-            org_name=c.org_name,
-            job_title=c.job_title,
-            address1=c.address1,
-            address2="",
-            city=c.city,
-            state=c.state,
-            postal_code=c.postal_code,
-            country=c.country,
-            phone=c.phone,
-            email=c.email,
-        )
-        for kind, c in people.items()
-    }

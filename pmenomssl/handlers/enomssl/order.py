@@ -46,7 +46,7 @@ from pmenomssl.handlers.enomssl.statuses import (
 )
 
 if TYPE_CHECKING:
-    from pmenomssl.enom import CertDetail, DcvInfo
+    from pmenomssl.enom import CertDetail, Contact, DcvInfo
     from pmenomssl.ssl import CsrInfo
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class Order:
     spec: ProductSpec
     csr: CsrInfo
     domains: tuple[str, ...]  # the main domain first
-    contacts: Mapping[str, contact_data.ContactData]
+    contacts: Mapping[str, Contact]
     dcv_method: str | None  # None: e-mail validation; "DNS" or "File"
     approver: str  # the main domain's approver e-mail ("" for DNS/file validation)
     ucc: tuple[tuple[str, str], ...]  # UCC only: (name, its approver e-mail), the main name first
@@ -250,7 +250,7 @@ def configure_and_submit(svc: Service, order: Order, cert_id: str) -> None:
         cert_id,
         csr=order.csr.pem,
         web_server_type=order.spec.web_server_type,
-        contacts=contact_data.to_enom(order.contacts),
+        contacts=order.contacts,
         ucc=ucc,
     )
     if order.dcv_method is None:
