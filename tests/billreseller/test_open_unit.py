@@ -13,6 +13,7 @@ period `order_period` (functions.order_period_field, UNCONFIRMED for `v2.*`); st
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +33,7 @@ from tests.billreseller.test_paid_guards_unit import (
 )
 
 EXPIRY = date(2027, 3, 1)
+ORDER_LOGGER = "pmenomssl.handlers.billreseller.order"
 
 
 @dataclass
@@ -111,12 +113,30 @@ def test_open_adopts_a_service_carrying_our_id_and_opens_it() -> None:
 
 
 @pytest.mark.parametrize("status", [1, 5])  # ordered, processing
-def test_open_of_a_pending_upstream_service_returns_without_opening(status: int) -> None:
+def test_open_of_a_pending_upstream_service_returns_without_opening(
+    status: int, caplog: pytest.LogCaptureFixture
+) -> None:
     svc = opening(status, ordered="900")
-    open_service(as_service(svc))
+    with caplog.at_level(logging.INFO, logger=ORDER_LOGGER):
+        open_service(as_service(svc))
     assert len(svc.client.orders) == 1 and svc.params[P.UPSTREAM_ID] == "900"
     assert svc.posted == [] and P.OPENED not in svc.params
     assert svc.expiry_writes == []
+    assert open_lines(caplog) == [
+        f"upstream vhost service 900 is {status}: open finishes when it is active (re-run or "
+        "sync_item)"
+    ]
+
+
+def test_open_of_an_active_service_logs_no_wait(caplog: pytest.LogCaptureFixture) -> None:
+    svc = opening(ordered="900")
+    with caplog.at_level(logging.INFO, logger=ORDER_LOGGER):
+        open_service(as_service(svc))
+    assert svc.posted == ["open"] and open_lines(caplog) == []
+
+
+def open_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "open finishes" in r.getMessage()]
 
 
 def test_open_of_a_service_deleted_upstream_says_what_to_do() -> None:
