@@ -24,6 +24,8 @@ from pmenomssl.handlers.billreseller import params as P
 from pmenomssl.handlers.billreseller.errors import UpstreamServiceMissingError
 from pmenomssl.handlers.billreseller.order import open_service
 from pmenomssl.handlers.billreseller.reconcile import Intent, adopt, find_ours, highest_id
+from pmenomssl.upstream import UpstreamOutcomeUnknown
+from pmenomssl.upstream.errors import UpstreamTransportError
 from tests.billreseller.test_paid_guards_unit import (
     FakeService,
     FakeUpstream,
@@ -86,6 +88,8 @@ def test_open_orders_the_tariff_once_and_opens_the_active_service() -> None:
     assert upstream.orders == [
         {"pricelist": "5", "order_period": "1", "remoteid": "10", "datacenter": "1"}
     ]
+    # the vhost list read, then the vhost order (v2.vhost.order.param: functions.order_func)
+    assert calls(svc) == ["services vhost", "order vhost"]
     assert svc.params[P.UPSTREAM_ID] == "900"
     assert svc.params[P.OPENED] == "900"
     assert svc.posted == ["open"]
@@ -114,6 +118,22 @@ def test_open_adopts_a_service_carrying_our_id_and_opens_it() -> None:
     svc = opening(listed=[service("41", remoteid="10", expiredate=EXPIRY)])
     open_service(as_service(svc))
     assert svc.client.orders == []
+    assert svc.params[P.UPSTREAM_ID] == "41" and svc.posted == ["open"]
+
+
+def test_a_lost_order_answer_reads_the_same_item_types_list_again() -> None:
+    lost = UpstreamOutcomeUnknown(UpstreamTransportError("reset"), func="v2.vhost.order.param")
+    svc = opening(ordered=lost)
+    upstream = svc.client
+
+    def order(itemtype: str, fields: dict[str, str]) -> str:
+        calls(svc).append(f"order {itemtype}")
+        upstream.listed.append(service("41", remoteid="10", expiredate=EXPIRY))  # it happened
+        raise lost
+
+    upstream.order = order  # type: ignore[method-assign]
+    open_service(as_service(svc))
+    assert calls(svc) == ["services vhost", "order vhost", "services vhost"]
     assert svc.params[P.UPSTREAM_ID] == "41" and svc.posted == ["open"]
 
 
