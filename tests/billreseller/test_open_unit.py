@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from pmenomssl.billing.models import CertificateRow
 from pmenomssl.handlers.billreseller import params as P
 from pmenomssl.handlers.billreseller.errors import UpstreamServiceMissingError
 from pmenomssl.handlers.billreseller.order import open_service
@@ -27,9 +28,11 @@ from pmenomssl.handlers.billreseller.reconcile import Intent, adopt, find_ours, 
 from pmenomssl.upstream import UpstreamOutcomeUnknown
 from pmenomssl.upstream.errors import UpstreamTransportError
 from tests.billreseller.test_paid_guards_unit import (
+    FakeBilling,
     FakeService,
     FakeUpstream,
     as_service,
+    csr_for,
     lock_folder,  # noqa: F401 (autouse: the purchase lock's folder)
     service,
 )
@@ -223,3 +226,25 @@ def test_the_intent_is_written_as_sorted_json() -> None:
     text = Intent("2026-01-01T00:00:00Z", 40).to_json()
     assert text == '{"highest_id": 40, "time": "2026-01-01T00:00:00Z"}'
     assert Intent("", None).to_json() == '{"highest_id": null, "time": ""}'
+
+
+class CertificateBilling(FakeBilling):
+    """Certificate rows by item id, as BILLmanager keeps them (one per item)."""
+
+    def __init__(self, csrs: dict[int, str]) -> None:
+        super().__init__()
+        self.csrs = csrs
+
+    def certificate(self, item_id: int) -> CertificateRow | None:
+        csr = self.csrs.get(item_id)
+        return None if csr is None else CertificateRow(pkey="", csr=csr, crt="")
+
+
+def test_the_common_name_compared_is_that_of_this_items_csr() -> None:
+    billing = CertificateBilling({10: csr_for("shop.example.com")})
+    svc = FakeService(10, billing=billing)
+    svc.itemtype = "certificate"
+    svc.save(P.ORDER_INTENT, Intent("2026-01-01T00:00:00Z", 40).to_json())
+    assert find_ours(as_service(svc), [service("41", name="other.example.com")]) is None
+    found = find_ours(as_service(svc), [service("42", name="shop.example.com")])
+    assert found is not None and found.id == "42"
