@@ -103,8 +103,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
     ),
     "pmenomssl/handlers/enomssl/importing.py": ("tests/handler/test_module_commands.py",),
     # test_guards.py, test_never_twice.py and test_lifecycle.py (the executable, 1-12 s a test)
-    # are left to CI: test_paid_guards_unit.py and test_open_unit.py pin the same decisions
-    # in-process (what is ordered and sent upstream, what is adopted, what is saved).
+    # are left to CI: test_paid_guards_unit.py, test_open_unit.py and test_prolong_unit.py pin
+    # the same decisions in-process (what is ordered and sent upstream, adopted, saved).
     "pmenomssl/handlers/billreseller/order.py": (
         "tests/billreseller/test_paid_guards_unit.py",
         "tests/billreseller/test_open_unit.py",
@@ -115,7 +115,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
     ),
     "pmenomssl/handlers/billreseller/prolong.py": (
         "tests/billreseller/test_paid_guards_unit.py",
-        "tests/billreseller/test_open_unit.py",
+        "tests/billreseller/test_prolong_unit.py",
     ),
 }
 
