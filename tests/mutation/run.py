@@ -102,20 +102,20 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/handler/test_lifecycle.py",
     ),
     "pmenomssl/handlers/enomssl/importing.py": ("tests/handler/test_module_commands.py",),
+    # test_guards.py, test_never_twice.py and test_lifecycle.py (the executable, 1-12 s a test)
+    # are left to CI: test_paid_guards_unit.py, test_open_unit.py and test_prolong_unit.py pin
+    # the same decisions in-process (what is ordered and sent upstream, adopted, saved).
     "pmenomssl/handlers/billreseller/order.py": (
         "tests/billreseller/test_paid_guards_unit.py",
-        "tests/billreseller/test_guards.py",
-        "tests/billreseller/test_never_twice.py",
+        "tests/billreseller/test_open_unit.py",
     ),
     "pmenomssl/handlers/billreseller/reconcile.py": (
         "tests/billreseller/test_paid_guards_unit.py",
-        "tests/billreseller/test_guards.py",
-        "tests/billreseller/test_never_twice.py",
+        "tests/billreseller/test_open_unit.py",
     ),
-    # test_lifecycle.py's whole lives (each product type, every command) are left to CI.
     "pmenomssl/handlers/billreseller/prolong.py": (
         "tests/billreseller/test_paid_guards_unit.py",
-        "tests/billreseller/test_never_twice.py",
+        "tests/billreseller/test_prolong_unit.py",
     ),
 }
 
