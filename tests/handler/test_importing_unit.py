@@ -338,16 +338,17 @@ ADOPTABLE = (
 
 
 def test_an_unfinished_purchase_keeps_what_it_may_adopt(world: World) -> None:
-    world.billing.items = {
-        1: {P.PURCHASE_INTENT: Intent("c", 30).to_text()},
-        2: {P.CERT_ID: "5", P.RENEWAL_INTENT: Intent("c", 20).to_text()},
+    world.billing.items = {  # the lowest watermark counts, whichever item holds it
+        1: {P.CERT_ID: "5", P.RENEWAL_INTENT: Intent("c", 20).to_text()},
+        2: {P.PURCHASE_INTENT: Intent("c", 30).to_text()},
         3: {P.PURCHASE_INTENT: Intent("c", 10).to_text(), P.CERT_ID: "6"},  # finished
+        4: {P.PURCHASE_INTENT: Intent("c", 25).to_text()},
     }
     world.enom.certs = [
         cert("19", status_id=AWAITING),
         cert("20", status_id=AWAITING),  # the watermark: bought before the intent
-        cert("21", status_id=AWAITING),  # may be item 2's renewal
-        cert("31", status_id=AWAITING),  # may be item 1's purchase
+        cert("21", status_id=AWAITING),  # may be item 1's renewal
+        cert("31", status_id=AWAITING),  # may be item 2's or 4's purchase
         cert("32"),  # configured: no purchase of this module adopts it
         cert("x33", status_id=AWAITING),  # no number: may be anyone's
     ]
