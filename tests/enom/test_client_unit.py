@@ -60,6 +60,8 @@ from pmenomssl.enom import (
     Timeouts,
     UccDomain,
 )
+from pmenomssl.enom.client import _CallState
+from pmenomssl.errors import ModuleError
 from pmenomssl.transport import http as http_module
 from pmenomssl.transport.calls import RetryPolicy
 
@@ -135,6 +137,11 @@ def fails(error: type[httpx.HTTPError], text: str, cause: BaseException | None =
         raise error(text) from cause
 
     return act
+
+
+def no_more(request: httpx.Request) -> httpx.Response:
+    """The end of a script: a request past it fails the test at once (no endless paging)."""
+    raise AssertionError(f"an unexpected request: {request.content.decode()}")
 
 
 class FakeEnom:
@@ -476,6 +483,7 @@ def _page_form(start: int, size: int, *, sort: str = "CertID", way: str = "Desc"
 
 def test_iter_certs_fetches_every_page_on_demand() -> None:
     fake = FakeEnom.replaying("CertGetCerts_paged")
+    fake.answers.append(no_more)
     with client_for(fake) as client:
         certs = client.iter_certs(page_size=2)
         first = next(certs)
@@ -486,7 +494,7 @@ def test_iter_certs_fetches_every_page_on_demand() -> None:
 
 
 def test_iter_certs_defaults_to_pages_of_250_newest_first() -> None:
-    fake = FakeEnom(answer(page([7, 6], total=2)))
+    fake = FakeEnom(answer(page([7, 6], total=2)), no_more)
     with client_for(fake) as client:
         assert [c.cert_id for c in client.iter_certs()] == ["7", "6"]
     assert [dict(f) for f in fake.forms()] == [_page_form(1, 250)]
@@ -501,7 +509,7 @@ def test_get_certs_page_defaults_to_the_first_page_of_250_newest_first() -> None
 
 
 def test_iter_certs_passes_its_filters_and_order_to_every_page() -> None:
-    fake = FakeEnom(answer(page([1, 2], total=3)), answer(page([3], total=3)))
+    fake = FakeEnom(answer(page([1, 2], total=3)), answer(page([3], total=3)), no_more)
     with client_for(fake) as client:
         got = list(
             client.iter_certs(
@@ -525,7 +533,7 @@ def test_a_page_reports_what_was_asked_when_enom_leaves_the_paging_out() -> None
 
 
 def test_iter_certs_stops_at_an_empty_page_whatever_the_total_says() -> None:
-    fake = FakeEnom(answer(page([9, 8], total=50)), answer(page([], total=50)))
+    fake = FakeEnom(answer(page([9, 8], total=50)), answer(page([], total=50)), no_more)
     with client_for(fake) as client:
         assert [c.cert_id for c in client.iter_certs(page_size=2)] == ["9", "8"]
     assert [dict(f)["StartPosition"] for f in fake.forms()] == ["1", "3"]
@@ -534,7 +542,7 @@ def test_iter_certs_stops_at_an_empty_page_whatever_the_total_says() -> None:
 def test_iter_certs_lists_a_certificate_shifted_onto_the_next_page_once() -> None:
     # A purchase between two pages pushes the last certificate of page 1 onto page 2.
     fake = FakeEnom(answer(page([9, 8], total=5)), answer(page([8, 7], total=5)))
-    fake.answers.append(answer(page([6], total=5)))
+    fake.answers += [answer(page([6], total=5)), no_more]
     with client_for(fake) as client:
         assert [c.cert_id for c in client.iter_certs(page_size=2)] == ["9", "8", "7", "6"]
     assert [dict(f)["StartPosition"] for f in fake.forms()] == ["1", "3", "5"]
@@ -543,6 +551,7 @@ def test_iter_certs_lists_a_certificate_shifted_onto_the_next_page_once() -> Non
 def test_iter_certs_refuses_a_page_that_only_repeats_what_was_listed() -> None:
     # The §2 recording claims 4059 certificates; ENOM answering page 2 with page 1 again.
     fake = FakeEnom.replaying("CertGetCerts")
+    fake.answers += [fake.answers[0], no_more]
     with client_for(fake) as client, pytest.raises(EnomMalformedResponseError) as caught:
         list(client.iter_certs(page_size=10))
     assert caught.value.desc == (
@@ -550,6 +559,28 @@ def test_iter_certs_refuses_a_page_that_only_repeats_what_was_listed() -> None:
         f"certificates already listed. {MALFORMED_ACTION}"
     )
     assert [dict(f)["StartPosition"] for f in fake.forms()] == ["1", "2"]
+
+
+def test_a_page_that_cannot_be_read_names_the_command() -> None:
+    fake = FakeEnom(answer(page([5, 4], total=9).replace(b">9<", b">nine<")))
+    with client_for(fake) as client, pytest.raises(EnomMalformedResponseError) as caught:
+        client.get_certs_page(page_size=2)
+    assert caught.value.desc == (
+        "ENOM CertGetCerts: ENOM's answer was not a complete ENOM XML response: TotalRecords "
+        f"'nine' is not a number. {MALFORMED_ACTION}"
+    )
+
+
+def test_an_answer_without_what_the_command_returns_names_the_command() -> None:
+    # The GetBalance answer of tests/cassettes/GetBalance.yaml without <AvailableBalance>
+    body = re.sub(rb"<AvailableBalance>[^<]*</AvailableBalance>", b"", BALANCE)
+    fake = FakeEnom(answer(body))
+    with client_for(fake) as client, pytest.raises(EnomMalformedResponseError) as caught:
+        client.get_balance()
+    assert caught.value.desc == (
+        "ENOM GetBalance: ENOM's answer was not a complete ENOM XML response: the answer had no "
+        f"Balance/AvailableBalance. {MALFORMED_ACTION}"
+    )
 
 
 # --- the call classes: what is repeated after which failure ------------------------------------
@@ -951,6 +982,17 @@ def test_the_errors_own_tracking_key_wins_over_an_earlier_answers(
     assert key and key != "k-first"
     (line,) = lines()
     assert line.endswith(f" attempts=2 TrackingKey={key}"), line
+
+
+def test_the_outcome_of_an_error_that_is_not_enoms_has_no_tracking_key() -> None:
+    # The transport reports any ModuleError it ends with (`transport.http.Outcome`); one that
+    # is not an EnomError carries no TrackingKey of its own: the answer's, if any, is logged.
+    state = _CallState()
+    assert state.outcome(ModuleError("x"), 2) == "failed module_error ModuleError attempts=2"
+    state.tracking_key = "k-answer"
+    assert state.outcome(ModuleError("x"), 1) == (
+        "failed module_error ModuleError attempts=1 TrackingKey=k-answer"
+    )
 
 
 # --- secrets ------------------------------------------------------------------------------------
