@@ -332,7 +332,9 @@ def _exchange_error(failed: ExchangeFailed, command: str) -> EnomTransportError:
 
 
 def _checked_url(url: str) -> str:
-    """https only; http only for a sandbox on the loopback interface."""
+    """No user:password in it; https only; http only for a sandbox on the loopback interface."""
+    if isinstance(url, str) and urls.credentials_in_url(url):  # first: the refusals quote it
+        raise EnomError(urls.CREDENTIALS_IN_URL)
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:

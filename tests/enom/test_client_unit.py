@@ -1116,3 +1116,25 @@ def test_a_url_that_is_no_url_is_refused_as_not_valid(url: Any, why: str) -> Non
         f"ENOM: the ENOM API call failed: the ENOM API URL {url!r} is not valid ({why}). Check the "
         "ENOM account and the module log; contact ENOM support with the TrackingKey."
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://myreseller:s3cret-pw@reseller.enom.com/interface.asp",
+        "http://myreseller:s3cret-pw@127.0.0.1:8080/interface.asp",
+    ],
+)
+def test_a_url_holding_a_password_is_refused_without_repeating_it(url: str) -> None:
+    """The client refuses it itself (issue 15: the transport's URL rules), not only the module's
+    settings: the refusal never quotes the URL, and nothing is sent."""
+    fake = FakeEnom(answer(BALANCE))
+    with pytest.raises(EnomError) as caught:
+        EnomClient(url, UID, PW, transport=httpx.MockTransport(fake.handle))
+    assert "s3cret-pw" not in caught.value.desc
+    assert caught.value.desc.startswith(
+        "ENOM: the ENOM API call failed: The URL contains a user name or password "
+        "(user:password@host): enter the URL without them"
+    )
+    assert fake.requests == []
+    assert pmlog.redact("typed s3cret-pw") == "typed ***"
