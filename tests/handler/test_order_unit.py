@@ -599,14 +599,18 @@ def test_a_name_that_is_no_public_domain_keeps_its_own_spelling_in_a_constructed
 
 def test_an_approver_enom_does_not_list_stops_before_submitting() -> None:
     enom = ScriptedEnom(
-        {"CertConfigureCert": configured("48455", "Registrant@Shop.Example.com", "")}
+        {
+            "CertConfigureCert": configured(
+                "48455", "Registrant@Shop.Example.com", "", "webmaster@shop.example.com"
+            )
+        }
     )
     svc = service(RAPIDSSL, enom=enom)
     with pytest.raises(ApproverError) as refused:
         order_module.configure_and_submit(as_service(svc), order_of(svc), "48455")
     assert refused.value.desc == (
         "ENOM does not accept admin@shop.example.com as approver for shop.example.com; it "
-        "accepts: registrant@shop.example.com. Change approver_email to one of them; the "
+        "accepts: registrant@shop.example.com, webmaster@shop.example.com. Change approver_email to one of them; the "
         "certificate (CertID 48455) is already paid and waits for it."
     )
     assert refused.value.obj == "approver_email" and refused.value.value == "admin@shop.example.com"
@@ -737,6 +741,10 @@ def test_a_constructed_approver_of_another_domain_buys_nothing() -> None:
         "(or another offered address) and retry; nothing was bought."
     )
     assert refused.value.obj == "approver_email" and refused.value.value == "admin@other.org"
+    far = "admin@" + "a" * 80 + ".example.org"  # the value is cut to 80 characters
+    with pytest.raises(ApproverError) as long:
+        order_of(service(RAPIDSSL, approver_email=far))
+    assert long.value.value == far[:80]
 
 
 def test_a_constructed_approver_at_a_parent_domain_or_a_whois_address_is_accepted() -> None:
@@ -793,8 +801,7 @@ def test_a_csr_without_a_common_name_is_checked_against_its_first_name() -> None
     with pytest.raises(CsrError) as refused:
         order_of(service(RAPIDSSL, request))
     assert str(refused.value) == (
-        "The CSR has no common name (CN): generate a new CSR with the common name "
-        "shop.example.com."
+        "The CSR has no common name (CN): generate a new CSR with the common name shop.example.com."
     )
 
 
