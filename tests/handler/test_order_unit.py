@@ -332,7 +332,7 @@ class FakeService:
     def certificate(self) -> Row | None:
         return self.row
 
-    def refresh_cache(self) -> ProductCache:  # pragma: no cover - the cache lists the product
+    def refresh_cache(self) -> ProductCache:  # the cache lists the product: never called
         raise AssertionError("the product is in the cache")
 
 
@@ -610,8 +610,9 @@ def test_an_approver_enom_does_not_list_stops_before_submitting() -> None:
         order_module.configure_and_submit(as_service(svc), order_of(svc), "48455")
     assert refused.value.desc == (
         "ENOM does not accept admin@shop.example.com as approver for shop.example.com; it "
-        "accepts: registrant@shop.example.com, webmaster@shop.example.com. Change approver_email to one of them; the "
-        "certificate (CertID 48455) is already paid and waits for it."
+        "accepts: registrant@shop.example.com, webmaster@shop.example.com. Change "
+        "approver_email to one of them; the certificate (CertID 48455) is already paid and "
+        "waits for it."
     )
     assert refused.value.obj == "approver_email" and refused.value.value == "admin@shop.example.com"
     assert enom.commands() == ["CertConfigureCert"]
