@@ -79,22 +79,21 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/upstream/test_errors.py",
         "tests/upstream/test_functions.py",
     ),
-    # test_faults.py (a fault in every step, 2-12 s a test) is left to CI: the same decisions are
-    # pinned in-process by test_purchase_guards_unit.py, and a survivor runs every scoped test.
+    # The order modules: in-process tests only (milliseconds each). test_faults.py, test_guards.py
+    # and test_order.py run the same decisions through the real executable (1-12 s a test) and
+    # stay in the suite (CI); test_order_unit.py pins what is ordered (the ENOM parameters of each
+    # validation method) and test_purchase_guards_unit.py the never-buy-twice guards.
     "pmenomssl/handlers/enomssl/order.py": (
+        "tests/handler/test_order_unit.py",
         "tests/handler/test_purchase_guards_unit.py",
-        "tests/handler/test_guards.py",
-        "tests/handler/test_order.py",
     ),
     "pmenomssl/handlers/enomssl/purchase.py": (
         "tests/handler/test_purchase_guards_unit.py",
-        "tests/handler/test_guards.py",
-        "tests/handler/test_order.py",
+        "tests/handler/test_order_unit.py",
     ),
     "pmenomssl/handlers/enomssl/reconcile.py": (
         "tests/handler/test_purchase_guards_unit.py",
-        "tests/handler/test_guards.py",
-        "tests/handler/test_order.py",
+        "tests/handler/test_order_unit.py",
     ),
     # test_lifecycle.py (prolong, sync_item and import through the executable) is left to CI:
     # the same decisions are pinned in-process by the *_unit.py files here.
