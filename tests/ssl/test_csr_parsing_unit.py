@@ -3,7 +3,7 @@ in-process tests of `pmenomssl/ssl/csr_parsing.py`'s mutation run).
 
 CSRs cryptography will not build (weak or unknown signature algorithms, duplicate extensions,
 unknown key types, broken subjects) are real CSRs whose request info is changed and signed again
-by hand (RFC 2986 4.2). Keys are made once per module.
+by hand (RFC 2986 4.2). Keys are made once, when the module is imported.
 """
 
 from __future__ import annotations
@@ -29,14 +29,20 @@ HINT = (
 SHA256_RSA = "2a864886f70d01010b"
 
 
+# Made when the module is imported, so that the mutation run's fork server (which collects the
+# tests once, then forks a process per mutant) makes them once, not once per mutant.
+_RSA2048 = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+_P256 = ec.generate_private_key(ec.SECP256R1())
+
+
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return _RSA2048
 
 
 @pytest.fixture(scope="module")
 def p256() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
+    return _P256
 
 
 def refused(text: str | bytes) -> list[str]:

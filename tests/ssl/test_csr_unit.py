@@ -2,8 +2,8 @@
 (issue 17: the in-process tests that pin what `open` refuses before anything is bought, so that
 the mutation run of `pmenomssl/ssl/csr.py` needs no run of the executable).
 
-Keys are made once per module (RSA key generation is slow); most CSRs use an EC P-256 key, which
-is made in microseconds, and RSA keys appear only where the key is what is tested.
+Keys are made once, when the module is imported (RSA key generation is slow); most CSRs use an
+EC P-256 key, made in microseconds, and RSA keys appear only where the key is what is tested.
 """
 
 from __future__ import annotations
@@ -31,19 +31,26 @@ DATA = Path(__file__).parent / "data"
 KEY_FIX = "generate a new private key (RSA 2048 bits or more, or EC P-256/P-384) and a new CSR"
 
 
+# Made when the module is imported, so that the mutation run's fork server (which collects the
+# tests once, then forks a process per mutant) makes them once, not once per mutant.
+_P256 = ec.generate_private_key(ec.SECP256R1())
+_RSA2048 = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+_RSA2047 = rsa.generate_private_key(public_exponent=65537, key_size=2047)  # noqa: S505 (refused)
+
+
 @pytest.fixture(scope="module")
 def p256() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
+    return _P256
 
 
 @pytest.fixture(scope="module")
 def rsa2048() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return _RSA2048
 
 
 @pytest.fixture(scope="module")
 def rsa2047() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2047)  # noqa: S505 (refused)
+    return _RSA2047
 
 
 def csr(key: PrivateKey, cn: str | None, sans: list[str] | None = None, **kwargs: object) -> str:
