@@ -9,6 +9,7 @@ by hand (RFC 2986 4.2). Keys are made once, when the module is imported.
 from __future__ import annotations
 
 import base64
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -301,6 +302,8 @@ def test_two_common_names(p256: ec.EllipticCurvePrivateKey) -> None:
 
 
 def test_a_blank_common_name_is_none(p256: ec.EllipticCurvePrivateKey) -> None:
+    info = parse_csr(build_csr(p256, None, ["example.com"]))
+    assert (info.common_name, info.names) == ("", ("example.com",))
     info = parse_csr(build_csr(p256, "  ", ["example.com"]))
     assert (info.common_name, info.names) == ("", ("example.com",))
     assert refused(build_csr(p256, "  ")) == [
@@ -422,6 +425,7 @@ def test_an_empty_extension_request_is_no_extensions() -> None:
 def test_sans_that_are_no_domain_names(p256: ec.EllipticCurvePrivateKey) -> None:
     names: list[x509.GeneralName] = [
         x509.DNSName("example.com"),
+        x509.IPAddress(ipaddress.ip_address("2001:db8::1")),
         x509.RFC822Name("ops@example.com"),
         x509.UniformResourceIdentifier("https://example.com/"),
         x509.DirectoryName(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "x")])),
@@ -438,6 +442,7 @@ def test_sans_that_are_no_domain_names(p256: ec.EllipticCurvePrivateKey) -> None
     info = parse_csr(pem)
     assert info.sans == ("example.com",)
     assert info.other_sans == (
+        "IP:2001:db8::1",
         "email:ops@example.com",
         "URI:https://example.com/",
         "DirectoryName",

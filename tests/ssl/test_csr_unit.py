@@ -193,6 +193,35 @@ def test_common_name_not_ordered_with_the_main_domain_as_a_san(
     ]
 
 
+def test_common_name_not_ordered_and_another_name_missing(
+    p256: ec.EllipticCurvePrivateKey,
+) -> None:
+    pem = csr(p256, "x.example.org", ["x.example.org"])
+    assert problems(pem, domains=("one.example.com", "two.example.com")) == [
+        cn_not_ordered("x.example.org", "one.example.com"),
+        missing("two.example.com", "one.example.com, two.example.com"),
+    ]
+
+
+def test_common_name_not_ordered_and_another_name_unordered(
+    p256: ec.EllipticCurvePrivateKey,
+) -> None:
+    pem = csr(p256, "x.example.org", ["x.example.org", "example.com", "y.example.org"])
+    assert problems(pem, domains=("example.com",)) == [
+        cn_not_ordered("x.example.org", "example.com"),
+        extra("y.example.org", "example.com"),
+    ]
+
+
+def test_a_wildcard_common_name_on_a_wildcard_product_ordered_without(
+    p256: ec.EllipticCurvePrivateKey,
+) -> None:
+    pem = csr(p256, "*.example.com", ["*.example.com", "example.com"])
+    assert problems(pem, domains=("example.com",), wildcard_allowed=True) == [
+        cn_not_ordered("*.example.com", "example.com")
+    ]
+
+
 def test_www_partner_as_common_name_only_when_the_product_includes_it(
     p256: ec.EllipticCurvePrivateKey,
 ) -> None:
@@ -516,6 +545,16 @@ def test_every_subject_field_is_named(p256: ec.EllipticCurvePrivateKey) -> None:
         non_ascii("e-mail address", "emailAddress", "jörg@example.com", "jorg@example.com"),
         # a field without a label of its own: named as cryptography names it
         non_ascii("2.5.4.42", "2.5.4.42", "Jörg", "Jorg"),
+    ]
+
+
+def test_a_common_name_with_unicode_space_is_read_trimmed_but_is_not_ascii(
+    p256: ec.EllipticCurvePrivateKey,
+) -> None:
+    pem = csr(p256, "\u00a0example.com", ["example.com"])
+    assert accepted(pem, domains=("example.com",)) == ("example.com",)
+    assert problems(pem, domains=("example.com",), ascii_only_subject=True) == [
+        non_ascii("common name", "CN", "\u00a0example.com", "example.com")
     ]
 
 
