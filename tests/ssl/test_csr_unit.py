@@ -591,6 +591,10 @@ def build_with(key: ec.EllipticCurvePrivateKey, attributes: list[x509.NameAttrib
         ("Пример.РФ", "xn--e1afmkfd.xn--p1ai"),
         (" Shop.пример.рф ", "shop.xn--e1afmkfd.xn--p1ai"),
         ("bücher.example.com", "xn--bcher-kva.example.com"),
+        # label by label: an ASCII label IDNA would refuse (empty, too long) stays as it is,
+        # for dnsnames to name; the whole name is not given up for it
+        ("a..пример.рф", "a..xn--e1afmkfd.xn--p1ai"),
+        ("a" * 64 + ".Пример.рф", "a" * 64 + ".xn--e1afmkfd.xn--p1ai"),
         # a label IDNA cannot encode (longer than 63 characters) leaves the name as written
         (" " + "Ä" * 64 + ".com", "ä" * 64 + ".com"),
     ],
