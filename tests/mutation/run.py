@@ -77,11 +77,10 @@ SCOPES: dict[str, tuple[str, ...]] = {
         "tests/transport/test_http_unit.py",
         "tests/enom/test_transport_guards.py",
     ),
-    "pmenomssl/upstream/client.py": (
-        "tests/upstream/test_retries.py",
-        "tests/upstream/test_errors.py",
-        "tests/upstream/test_functions.py",
-    ),
+    # In-process against a fake upstream (a MockTransport): every function's form and reply,
+    # the URL guard, the error texts, the log line, paid calls sent once. The cassette tests
+    # (0.2-0.6 s each) and the retry tests over loopback (real timeouts) are left to CI.
+    "pmenomssl/upstream/client.py": ("tests/upstream/test_client_unit.py",),
     # test_faults.py (a fault in every step, 2-12 s a test) is left to CI: the same decisions are
     # pinned in-process by test_purchase_guards_unit.py, and a survivor runs every scoped test.
     "pmenomssl/handlers/enomssl/order.py": (
