@@ -423,6 +423,11 @@ def test_describe_stops_after_five_texts() -> None:
     assert describe(_chained(*texts)) == "; ".join(texts[:5])
 
 
+def test_an_empty_text_does_not_count_among_the_five() -> None:
+    chain = _chained("outer", "", "one", "two", "three", "four", "five")
+    assert describe(chain) == "outer; one; two; three; four"
+
+
 def test_describe_keeps_at_most_300_characters() -> None:
     assert describe(RuntimeError("x" * 299)) == "x" * 299
     assert describe(RuntimeError("y" * 400)) == "y" * 300

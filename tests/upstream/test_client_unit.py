@@ -207,6 +207,18 @@ def test_every_call_is_a_form_post_with_authinfo_to_the_endpoint() -> None:
     }
 
 
+def test_the_default_timeouts() -> None:
+    upstream = Upstream(OK)
+    with client(upstream) as c:
+        c.delete("vds", "1")
+    assert upstream.requests[0].extensions["timeout"] == {
+        "connect": 10.0,
+        "read": 30.0,
+        "write": 30.0,
+        "pool": 10.0,
+    }
+
+
 def test_a_short_timeout_bounds_connecting_too() -> None:
     upstream = Upstream(OK)
     with client(upstream, timeout=4.0) as c:
