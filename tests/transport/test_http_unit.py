@@ -572,6 +572,38 @@ def test_a_decided_outcome_is_never_retried_whatever_its_class() -> None:
     assert attempts.count == 1
 
 
+@pytest.mark.parametrize("call_class", [CallClass.WRITE, CallClass.PAID])
+def test_the_not_sent_class_alone_decides_a_writes_retry(
+    clock: Clock, call_class: CallClass
+) -> None:
+    """For a write or paid call only "never left" allows another attempt, even in an error
+    table where that class is not one of the transport errors (ProviderErrors says "safe to
+    send again, whatever the class")."""
+
+    class Refused(Failed):  # not a Lost
+        pass
+
+    table = ProviderErrors(
+        base=Failed,
+        transport=Lost,
+        not_sent=Refused,
+        deadline_exceeded=lambda func: NoTime(func),
+        outcome_unknown=lambda exc, func: Unknown(exc, func),
+    )
+    transport = ProviderTransport(
+        URL,
+        errors=table,
+        logger=logging.getLogger("tests.transport.http_unit"),
+        connect=1.0,
+        read=1.0,
+        retry=NO_WAIT,
+        transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+    )
+    attempts = Attempts(Refused("refused"), "done")
+    assert run(transport, call_class, attempts) == "done"
+    assert attempts.count == 2
+
+
 @pytest.mark.parametrize(("policy", "sent"), [(1, 1), (0, 1), (-2, 1), (2, 2), (5, 5)])
 def test_the_number_of_attempts_is_the_policys_and_at_least_one(
     clock: Clock, policy: int, sent: int

@@ -647,6 +647,22 @@ def test_tariffs_of_a_type() -> None:
     assert upstream.funcs == ["certificate.order.pricelist"] and upstream.params() == {}
 
 
+def test_a_bad_tariff_row_names_the_catalogue_function() -> None:
+    upstream = Upstream(b"<doc><list><elem><title>no id</title></elem></list></doc>")
+    with client(upstream) as c, pytest.raises(UpstreamBadResponse) as e:
+        c.tariffs("vds")
+    assert e.value.detail == "a tariff row has no <id>"
+    assert e.value.func == "v2.vds.order.pricelist"
+
+
+def test_a_bad_order_form_names_the_order_function() -> None:
+    upstream = Upstream(b"<doc><addon_7 cost='much'>1</addon_7></doc>")
+    with client(upstream) as c, pytest.raises(UpstreamBadResponse) as e:
+        c.order_form("soft", "31")
+    assert e.value.detail == "'much' is not an amount"
+    assert e.value.func == "soft.order.param"
+
+
 def test_the_order_form_of_a_tariff() -> None:
     upstream = Upstream(b"<doc><period>12</period><addon_5>1</addon_5></doc>")
     with client(upstream) as c:
