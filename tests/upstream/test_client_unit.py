@@ -717,6 +717,13 @@ def test_prolong() -> None:
     assert upstream.params() == {"elid": "101", "period": "12", "skipbasket": "on", "sok": "ok"}
 
 
+def test_prolong_answered_with_a_bad_date() -> None:
+    upstream = Upstream(b"<doc><doc><newexpiredate>soon</newexpiredate></doc></doc>")
+    with client(upstream) as c, pytest.raises(UpstreamBadResponse) as e:
+        c.prolong("101", 1)
+    assert e.value.detail == "'soon' is not a date" and e.value.func == "service.prolong"
+
+
 def test_prolong_without_the_new_expiry() -> None:
     with client(Upstream(b"<doc><expiredate>2026-12-04</expiredate></doc>")) as c:
         assert c.prolong("101", 1) is None
