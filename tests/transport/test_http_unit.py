@@ -129,6 +129,8 @@ class Attempts:
     def __call__(self) -> str:
         step = self.steps[min(self.count, len(self.steps) - 1)]
         self.count += 1
+        # a loop that never stops fails here (not a provider error: never retried)
+        assert self.count <= 20, "20 attempts"
         if isinstance(step, BaseException):
             raise step
         return step

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 from datetime import date
 from decimal import Decimal
@@ -34,6 +35,7 @@ from pmenomssl.upstream import (
     UpstreamMissing,
     UpstreamNotBillmanager,
     UpstreamOutcomeUnknown,
+    UpstreamService,
     UpstreamTwoFactor,
     UpstreamUnreachable,
     normalise_url,
@@ -58,6 +60,8 @@ class Upstream:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        # a client that never stops (paging, retrying) fails here rather than running forever
+        assert len(self.requests) <= 20, "the client sent 20 requests"
         answer = self.answers[min(len(self.requests), len(self.answers)) - 1]
         if isinstance(answer, BaseException):
             if isinstance(answer, httpx.RequestError):
@@ -244,10 +248,12 @@ def test_the_timeouts_are_capped_by_the_deadline(clock: Clock) -> None:
 
 
 def test_the_password_and_the_authinfo_are_secrets_of_the_log() -> None:
-    UpstreamClient("https://up.example.com", "user-6630", "p1").close()  # too short alone
-    assert pmlog.redact("authinfo=user-6630:p1 sent") == "authinfo=*** sent"
-    UpstreamClient("https://up.example.com", "user-6631", "up-pw-long-6631").close()
-    assert pmlog.redact("[up-pw-long-6631]") == "[***]"
+    # fresh names: the secrets registry is the process's, and outlives a test
+    user, password = f"user-{secrets.token_hex(6)}", f"pw-{secrets.token_hex(6)}"
+    UpstreamClient("https://up.example.com", user, "p1").close()  # too short alone
+    assert pmlog.redact(f"authinfo={user}:p1 sent") == "authinfo=*** sent"
+    UpstreamClient("https://up.example.com", f"{user}-2", password).close()
+    assert pmlog.redact(f"[{password}]") == "[***]"
 
 
 def test_no_call_starts_after_the_deadline(clock: Clock) -> None:
@@ -517,7 +523,7 @@ def test_errors_that_name_a_cause_do_not_fall_back(answer: Answer, cls: str) -> 
     upstream = Upstream(answer, DASHBOARD)
     with client(upstream, retry=RetryPolicy(attempts=1)) as c, pytest.raises(UpstreamError) as e:
         c.balance()
-    assert upstream.funcs == ["whoami"]
+    assert upstream.funcs == ["whoami"] and e.value.func == "whoami"
     assert (
         type(e.value).__name__
         == {
@@ -541,7 +547,18 @@ def _page(*ids: int, total: int | None = None) -> bytes:
 def test_services_are_read_page_by_page_until_a_short_page() -> None:
     upstream = Upstream(_page(1, 2), _page(3, 4), _page(5))
     with client(upstream, page_size=2) as c:
-        assert [s.id for s in c.services("vds")] == ["1", "2", "3", "4", "5"]
+        services = c.services("vds")
+    assert [s.id for s in services] == ["1", "2", "3", "4", "5"]
+    assert services[4] == UpstreamService(
+        id="5",
+        itemtype="vds",
+        name="s5",
+        status=2,
+        expiredate=None,
+        period=None,
+        remoteid="",
+        pricelist="",
+    )
     assert upstream.funcs == ["vds"] * 3
     assert [upstream.params(n) for n in range(3)] == [
         {"p_cnt": "2", "p_num": "1"},
@@ -598,11 +615,18 @@ def test_rows_seen_on_an_earlier_page_are_listed_once() -> None:
         assert [s.id for s in c.services("vds")] == ["1", "2", "3"]
 
 
+def test_a_bad_row_names_the_list_function() -> None:
+    upstream = Upstream(b"<doc><elem><name>no id</name></elem></doc>")
+    with client(upstream) as c, pytest.raises(UpstreamBadResponse) as e:
+        c.services("soft")
+    assert e.value.detail == "a service row has no <id>" and e.value.func == "soft"
+
+
 def test_a_bad_p_elems() -> None:
     upstream = Upstream(b"<doc><elem><id>1</id></elem><p_elems>many</p_elems></doc>")
     with client(upstream, page_size=1) as c, pytest.raises(UpstreamBadResponse) as e:
         c.services("vds")
-    assert e.value.detail == "p_elems 'many' is not a whole number"
+    assert e.value.detail == "p_elems 'many' is not a whole number" and e.value.func == "vds"
 
 
 def test_find_service_stops_at_the_page_that_has_it() -> None:
