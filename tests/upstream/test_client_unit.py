@@ -173,6 +173,7 @@ def test_a_url_with_a_user_and_a_bad_port_names_the_credentials_not_the_port() -
         ("http://LOCALHOST:8080", "http://LOCALHOST:8080/billmgr"),
         ("http://127.0.0.2/manager//", "http://127.0.0.2/manager/billmgr"),
         ("https://h.example.com/xbillmgr", "https://h.example.com/xbillmgr/billmgr"),
+        ("https://h.example.com/boX/", "https://h.example.com/boX/billmgr"),
         ("https://h.example.com/billmgr/billmgr", "https://h.example.com/billmgr/billmgr"),
         ("https://h.example.com/billmgr/?a=1#b", "https://h.example.com/billmgr"),
         ("\thttps://h.example.com\n", "https://h.example.com/billmgr"),
