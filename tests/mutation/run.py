@@ -72,17 +72,18 @@ SCOPES: dict[str, tuple[str, ...]] = {
     # real read timeouts, up to 1 s a test) and test_commands.py (vcrpy) pin the same decisions
     # and are left to CI; test_envelope.py never reaches client.py.
     "pmenomssl/enom/client.py": ("tests/enom/test_client_unit.py",),
+    # In-process (a MockTransport, a fake clock): the retry policy, backoff, deadline, timeouts,
+    # log line and error texts. test_transport_guards.py holds TLS verification (a real
+    # self-signed HTTPS server) and redirects over loopback. The retry tests over loopback and
+    # test_time_bounds.py (the executable under a deadline) are left to CI.
     "pmenomssl/transport/http.py": (
+        "tests/transport/test_http_unit.py",
         "tests/enom/test_transport_guards.py",
-        "tests/enom/test_retries.py",
-        "tests/upstream/test_retries.py",
-        "tests/reliability/test_time_bounds.py",
     ),
-    "pmenomssl/upstream/client.py": (
-        "tests/upstream/test_retries.py",
-        "tests/upstream/test_errors.py",
-        "tests/upstream/test_functions.py",
-    ),
+    # In-process against a fake upstream (a MockTransport): every function's form and reply,
+    # the URL guard, the error texts, the log line, paid calls sent once. The cassette tests
+    # (0.2-0.6 s each) and the retry tests over loopback (real timeouts) are left to CI.
+    "pmenomssl/upstream/client.py": ("tests/upstream/test_client_unit.py",),
     # The order modules: in-process tests only (milliseconds each). test_faults.py, test_guards.py
     # and test_order.py run the same decisions through the real executable (1-12 s a test) and
     # stay in the suite (CI); test_order_unit.py pins what is ordered (the ENOM parameters of each
