@@ -43,15 +43,18 @@ def test_configured_deadline(
 
 
 def test_alarm_interrupts_a_hung_command_and_is_disarmed_after() -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    with limits.alarm_at(30, "resume"):
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # armed, with a handler of its own
+        assert signal.getsignal(signal.SIGALRM) != previous
+    # disarmed on leaving (it never fires later) and the previous handler is back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == previous
     with pytest.raises(limits.DeadlineExceeded) as caught, limits.alarm_at(0.2, "resume"):
         time.sleep(30)
     assert caught.value.obj == "resume"
     assert caught.value.error_type == "deadline_exceeded"
     assert caught.value.desc.startswith("resume did not finish within 0 seconds and was stopped.")
-    previous = signal.getsignal(signal.SIGALRM)
-    with limits.alarm_at(30, "resume"):
-        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
-    # disarmed on leaving (it never fires later) and the previous handler is back
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) == previous
 
