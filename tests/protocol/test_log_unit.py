@@ -267,3 +267,20 @@ def test_attach_without_a_file_only_removes_ours(restored: logging.Logger, tmp_p
     log._file = None
     log._attach(logging)
     assert ours not in restored.handlers
+
+
+# --- the tail kept for BILLmanager's error report ----------------------------------------------
+
+
+def test_the_tail_is_the_last_hundred_lines_in_order(
+    restored: logging.Logger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "_tail", [])
+    log.start("unit", str(tmp_path / "t.log"), core=9)
+    for n in range(250):
+        log.write(log.INFO, f"line {n}")
+    kept = log.tail()
+    assert [_line_text(x) for x in kept] == [f"unit INFO line {n}" for n in range(150, 250)]
+    # the list itself is cut back to 100 lines whenever it passes 200, not kept whole
+    assert len(log._tail) == 149  # line 200 made it 201: lines 101-200 kept, then 49 more
+    assert log._tail[0].endswith(" unit INFO line 101")
