@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -152,10 +153,10 @@ def test_start_again_closes_the_first_file(restored: logging.Logger, tmp_path: P
 def test_setup_twice_leaves_one_handler_on_the_package_logger(
     restored: logging.Logger, tmp_path: Path
 ) -> None:
-    before = len(restored.handlers)
     log.setup("unit", path=tmp_path / "a.log", core=9)
     log.setup("unit", path=tmp_path / "b.log", core=9)
-    assert len(restored.handlers) == before + 1
+    ours = [h for h in restored.handlers if type(h).__module__ == log.__name__]
+    assert ours == [log._attached]
     logging.getLogger("pmenomssl.unit").info("once")
     assert [_line_text(x) for x in lines(tmp_path / "b.log")] == ["unit INFO once"]
     assert not (tmp_path / "a.log").exists()
@@ -284,3 +285,110 @@ def test_the_tail_is_the_last_hundred_lines_in_order(
     # the list itself is cut back to 100 lines whenever it passes 200, not kept whole
     assert len(log._tail) == 149  # line 200 made it 201: lines 101-200 kept, then 49 more
     assert log._tail[0].endswith(" unit INFO line 101")
+
+
+def test_write_stamps_the_line_with_the_time_it_was_called(
+    restored: logging.Logger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "clock.log"
+    log.start("unit", str(path), core=9)
+    stopped = time.mktime((2021, 3, 4, 5, 6, 7, 0, 0, -1))  # local time, like the log
+    monkeypatch.setattr(log.time, "time", lambda: stopped)
+    log.write(log.INFO, "then")
+    monkeypatch.undo()
+    (line,) = lines(path)
+    assert line.startswith("Mar 04 05:06:07 ["), line
+
+
+# --- the file: where it is opened, and how --------------------------------------------------
+
+
+def test_a_log_file_named_without_a_folder_is_opened_in_the_current_one(
+    restored: logging.Logger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    log.start("unit", "bare.log", core=9)
+    log.write(log.INFO, "here")
+    assert [_line_text(x) for x in lines(tmp_path / "bare.log")] == ["unit INFO here"]
+
+
+def test_a_log_file_in_an_existing_folder_is_appended_to(
+    restored: logging.Logger, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.log"
+    path.write_text("a line of an earlier run\n", encoding="utf-8")
+    log.start("unit", str(path), core=9)
+    log.write(log.INFO, "new")
+    first, second = lines(path)
+    assert first == "a line of an earlier run"
+    assert _line_text(second) == "unit INFO new"
+
+
+# --- the pattern cache ----------------------------------------------------------------------
+
+
+def test_a_pattern_is_compiled_once_then_taken_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+
+    monkeypatch.setattr(log, "_patterns", {})
+    compiled = log._pattern(r"a.b")
+    assert compiled.flags & re.DOTALL  # `.` crosses lines: a PEM block spans many
+    assert compiled.fullmatch("a\nb")
+    assert log._patterns == {r"a.b": compiled}
+    cached = re.compile("something else")
+    monkeypatch.setattr(log, "_patterns", {r"a.b": cached})
+    assert log._pattern(r"a.b") is cached
+
+
+# --- the finder and loader, against recording fakes -----------------------------------------
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.created: list[Any] = []
+
+    def create_module(self, spec: Any) -> None:
+        self.created.append(spec)
+
+    def exec_module(self, module: Any) -> None:
+        raise AssertionError("not run here")
+
+
+class _Finder:
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.asked: list[tuple[str, Any, Any]] = []
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        import importlib.machinery
+
+        self.asked.append((fullname, path, target))
+        return importlib.machinery.ModuleSpec(fullname, self.loader)
+
+
+def test_the_finder_asks_the_others_with_the_same_arguments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loader = _Loader()
+    other = _Finder(loader)
+    finder = log._AttachOnImport()
+    monkeypatch.setattr(sys, "meta_path", [finder, other])
+    target = object()
+    spec = finder.find_spec("logging", ["somewhere"], target)
+    assert other.asked == [("logging", ["somewhere"], target)]
+    assert spec is not None and isinstance(spec.loader, log._AttachAfterExec)
+    spec.loader.create_module(spec)
+    assert loader.created == [spec]  # the real loader's own create_module, with the spec
+
+
+@pytest.mark.parametrize("loader", [None, "a loader without exec_module"])
+def test_a_spec_without_a_modern_loader_is_passed_on_unwrapped(
+    monkeypatch: pytest.MonkeyPatch, loader: Any
+) -> None:
+    other = _Finder(loader)
+    finder = log._AttachOnImport()
+    monkeypatch.setattr(sys, "meta_path", [finder, other])
+    spec = finder.find_spec("logging")
+    assert spec is not None and spec.loader is loader
