@@ -293,7 +293,7 @@ def test_write_stamps_the_line_with_the_time_it_was_called(
     path = tmp_path / "clock.log"
     log.start("unit", str(path), core=9)
     stopped = time.mktime((2021, 3, 4, 5, 6, 7, 0, 0, -1))  # local time, like the log
-    monkeypatch.setattr(log.time, "time", lambda: stopped)
+    monkeypatch.setattr(time, "time", lambda: stopped)  # the clock log.py reads
     log.write(log.INFO, "then")
     monkeypatch.undo()
     (line,) = lines(path)
