@@ -392,3 +392,67 @@ def test_a_spec_without_a_modern_loader_is_passed_on_unwrapped(
     monkeypatch.setattr(sys, "meta_path", [finder, other])
     spec = finder.find_spec("logging")
     assert spec is not None and spec.loader is loader
+
+
+# --- redaction: the guard's decisions in-process (test_guard_redaction.py runs them through the
+# executable, test_log_lines.py has the rest) ---------------------------------------------------
+
+
+def test_a_line_holding_every_keyword_is_still_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyword shortcut lets only text with NO keyword skip the patterns: a line with all
+    of them (a dump of a whole configuration) is redacted like any other."""
+    monkeypatch.setattr(log, "_secrets", set())
+    text = "pw=Zq1a passwd=Zq2b token=Zq3c apikey=Zq4d api_key=Zq5e"
+    assert log.redact(text) == "pw=*** passwd=*** token=*** apikey=*** api_key=***"
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        (
+            "login user=reseller password=Zq9a1 done",
+            "login user=reseller password=*** done",
+        ),
+        ("GET /api?token=Zq9a1&out=xml", "GET /api?token=***&out=xml"),
+        ("authinfo pw=Zq9a1", "authinfo pw=***"),
+        ('{"apikey": "Zq9a1"}', '{"apikey": "***"}'),
+        ("<doc><password>Zq9a1</password></doc>", "<doc><password>***</password></doc>"),
+        ("<doc><token>Zq9a1</token></doc>", "<doc><token>***</token></doc>"),
+        ("<doc><PassWord>Zq9a1</PassWord></doc>", "<doc><PassWord>***</PassWord></doc>"),
+        ("<pw>Zq9\na1</pw>", "<pw>***</pw>"),
+    ],
+)
+def test_secret_fields_and_elements_are_redacted(
+    monkeypatch: pytest.MonkeyPatch, text: str, redacted: str
+) -> None:
+    monkeypatch.setattr(log, "_secrets", set())
+    assert log.redact(text) == redacted
+
+
+@pytest.mark.parametrize("kind", ["", "RSA ", "EC ", "ENCRYPTED "])
+def test_every_pem_private_key_flavour_is_redacted(kind: str) -> None:
+    text = (
+        f"key: -----BEGIN {kind}PRIVATE KEY-----\nMIIBZq9\nAbC=\n-----END {kind}PRIVATE KEY-----."
+    )
+    assert log.redact(text) == "key: [private key redacted]."
+
+
+def test_a_secret_logged_through_logging_reaches_neither_the_file_nor_the_tail(
+    restored: logging.Logger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "_secrets", set())
+    path = tmp_path / "s.log"
+    log.setup("unit", path=path, core=9)
+    log.register_secret("Reg-Zq9-value")
+    logging.getLogger("pmenomssl.unit").warning(
+        "answer: %s",
+        "Reg-Zq9-value token=Zq9tok <password>Zq9pw</password> "
+        "-----BEGIN PRIVATE KEY-----\nMIIZq9\n-----END PRIVATE KEY-----",
+    )
+    written = path.read_text(encoding="utf-8")
+    for secret in ("Reg-Zq9-value", "Zq9tok", "Zq9pw", "MIIZq9"):
+        assert secret not in written
+        assert all(secret not in line for line in log.tail())
+    assert written.endswith(
+        " unit WARNING answer: *** token=*** <password>***</password> [private key redacted]\n"
+    ), written
