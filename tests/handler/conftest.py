@@ -18,9 +18,19 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from pmenomssl.handlers.enomssl import products
+from pmenomssl.handlers.enomssl.productspec import ProductSpec
 from pmenomssl.sandbox.billmanager import StandIn
 from pmenomssl.sandbox.enom.server import EnomSandbox
 from tests.helpers import run_module
+
+
+def find_product(template: str) -> ProductSpec:
+    """The product sold under a template name (the test fails on a name the catalogue lacks)."""
+    spec = products.find(template)
+    assert spec is not None, template
+    return spec
+
 
 CONTACTS = {
     "adm_fname": "Alice",

@@ -42,7 +42,6 @@ from pmenomssl.enom import TEST_URL, EnomClient
 from pmenomssl.errors import ModuleError
 from pmenomssl.handlers.enomssl import order as order_module
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl import products
 from pmenomssl.handlers.enomssl.errors import (
     ApproverError,
     CertificateRefundedError,
@@ -54,40 +53,17 @@ from pmenomssl.handlers.enomssl.productspec import ProductSpec
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.ssl import CsrError
 from pmenomssl.transport.calls import RetryPolicy
+from tests.handler.conftest import CONTACTS, find_product
 from tests.ssl.factory import build_csr
 
+RAPIDSSL = find_product("rapidssl")  # DigiCert family, DNS and file validation, www partner
+RAPIDSSL_WILDCARD = find_product("rapidsslwildcard")
+TRUEBIZID = find_product("truebizid")  # OV: the organisation is required
+SECTIGO_ESSENTIAL = find_product("sectigoessential")  # Sectigo: CSR* fields, no DNS/file
+UCC = find_product("sectigouccdv")  # three names, the common name included
 
-def _product(template: str) -> ProductSpec:
-    spec = products.find(template)
-    assert spec is not None, template
-    return spec
-
-
-RAPIDSSL = _product("rapidssl")  # DigiCert family, DNS and file validation, www partner
-RAPIDSSL_WILDCARD = _product("rapidsslwildcard")
-TRUEBIZID = _product("truebizid")  # OV: the organisation is required
-SECTIGO_ESSENTIAL = _product("sectigoessential")  # Sectigo: CSR* fields, no DNS/file
-UCC = _product("sectigouccdv")  # three names, the common name included
-
-# The order form's contacts (billmanager-protocol.md 2.4: adm_*, tech_*, org_*).
-CONTACTS = {
-    "adm_fname": "Alice",
-    "adm_lname": "Admin",
-    "adm_jtitle": "IT manager",
-    "adm_email": "alice@example.net",
-    "adm_phone": "+1 425 2744500",
-    "tech_fname": "Tom",
-    "tech_lname": "Tech",
-    "tech_email": "tom@example.net",
-    "tech_phone": "+49.3012345678",
-    "org_name": "Example Inc",
-    "org_address": "1 Main Street",
-    "org_city": "Kirkland",
-    "org_state": "WA",
-    "org_postcode": "98033",
-    "org_country": "US",
-    "org_phone": "+1.4252744500",
-}
+# The order form's contacts (billmanager-protocol.md 2.4: adm_*, tech_*, org_*): CONTACTS,
+# the same the end-to-end tests order with (tests/handler/conftest.py).
 
 # What ENOM must receive for CONTACTS (enom-api.md 3.5; US: State with choice S). The Billing
 # contact is the Admin one; Tech has its own name, e-mail and phone.

@@ -23,7 +23,6 @@ from pmenomssl.enom import CertSummary, EnomOutcomeUnknownError
 from pmenomssl.enom.errors import EnomTransportError
 from pmenomssl.enom.models import Balance, Purchase
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl import products
 from pmenomssl.handlers.enomssl.errors import (
     BalanceTooLowError,
     PurchaseUnconfirmedError,
@@ -42,15 +41,9 @@ from pmenomssl.handlers.enomssl.reconcile import (
 )
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.enomssl.statuses import AWAITING_CONFIGURATION
+from tests.handler.conftest import find_product
 
-
-def _product(template: str) -> ProductSpec:
-    spec = products.find(template)
-    assert spec is not None, template
-    return spec
-
-
-RAPIDSSL = _product("rapidssl")
+RAPIDSSL = find_product("rapidssl")
 AWAITING = AWAITING_CONFIGURATION
 OTHER = ProductSpec(template="other", code="othercode", prod_type=1, title="Other", brand="sectigo")
 

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pmenomssl.enom import CertDetail, CertSummary
 from pmenomssl.enom.models import Balance, Purchase
 from pmenomssl.handlers.enomssl import params as P
-from pmenomssl.handlers.enomssl import products, renewal
+from pmenomssl.handlers.enomssl import renewal
 from pmenomssl.handlers.enomssl.errors import CertificateRefundedError
 from pmenomssl.handlers.enomssl.products import OfferedProduct, ProductCache
 from pmenomssl.handlers.enomssl.productspec import ProductSpec
@@ -37,16 +37,10 @@ from pmenomssl.handlers.enomssl.renewal import (
 )
 from pmenomssl.handlers.enomssl.service import Service
 from pmenomssl.handlers.errors import NotOrderedError
+from tests.handler.conftest import find_product
 from tests.ssl.factory import build_certificate
 
-
-def _product(template: str) -> ProductSpec:
-    spec = products.find(template)
-    assert spec is not None, template
-    return spec
-
-
-RAPIDSSL = _product("rapidssl")  # DigiCert family: a 30-day renewal window
+RAPIDSSL = find_product("rapidssl")  # DigiCert family: a 30-day renewal window
 
 AWAITING, PROCESSING, ISSUED, REJECTED, APPROVAL_SENT = 1, 2, 4, 6, 9
 
