@@ -20,6 +20,7 @@ from typing import Any
 
 from pmenomssl import log
 from pmenomssl.billing.errors import DatabaseError
+from pmenomssl.urls import mysql_ssl_disabled
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class DbSettings:
             "user": self.user,
             "password": self.password,
             "database": self.name,
+            "ssl_disabled": mysql_ssl_disabled(self.host, self.unix_socket),
         }
 
     @classmethod

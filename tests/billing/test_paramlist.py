@@ -51,6 +51,24 @@ def test_sqlite_only_when_asked_and_unknown_engines_refused() -> None:
         DbSettings.from_paramlist({"DBEngine": "oracle"})
 
 
+@pytest.mark.parametrize(
+    ("params", "ssl_disabled"),
+    [
+        ({}, True),  # localhost
+        ({"DBHost": "127.0.0.1"}, True),
+        ({"DBHost": "/var/lib/mysql/mysql.sock"}, True),
+        ({"DBHost": "db.example.com", "DBSocket": "/run/mysqld/mysqld.sock"}, True),
+        ({"DBHost": "db.example.com"}, None),  # another machine: PyMySQL's own default
+        ({"DBHost": "10.0.0.5:3307"}, None),
+    ],
+)
+def test_tls_is_left_to_pymysql_only_for_another_machine(
+    params: dict[str, str], ssl_disabled: bool | None
+) -> None:
+    arguments = DbSettings.from_paramlist(params).driver_arguments()
+    assert arguments["ssl_disabled"] is ssl_disabled
+
+
 def test_password_never_in_repr() -> None:
     settings = DbSettings.from_paramlist({"DBPassword": "Very-Secret-DB-pw"})
     assert "Very-Secret-DB-pw" not in repr(settings)

@@ -133,6 +133,8 @@ def _mysql_connect(config: StoreConfig, database: str | None) -> Any:
     import pymysql
     import pymysql.cursors
 
+    from pmenomssl.urls import mysql_ssl_disabled
+
     return pymysql.connect(
         host=config.host,
         port=config.port,
@@ -143,6 +145,7 @@ def _mysql_connect(config: StoreConfig, database: str | None) -> Any:
         charset="utf8mb4",
         autocommit=True,
         connect_timeout=5,
+        ssl_disabled=mysql_ssl_disabled(config.host, config.unix_socket),
         cursorclass=pymysql.cursors.DictCursor,
     )
 
