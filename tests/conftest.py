@@ -205,6 +205,7 @@ def standin(standin_database: StoreConfig, tmp_path: Path) -> Iterator[StandIn]:
     """A MariaDB-backed BILLmanager stand-in with empty tables and a fresh `$ROOT`."""
     billing.clear_caches()
     instance = StandIn.create(tmp_path / "mgr5", db=standin_database, reuse_database=True)
+    instance.serve()
     try:
         yield instance
     finally:

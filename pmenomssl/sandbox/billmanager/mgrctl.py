@@ -16,10 +16,12 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from pmenomssl.sandbox.billmanager.core import emit
 from pmenomssl.sandbox.billmanager.files import FAULTS, JOURNAL, locked
 from pmenomssl.sandbox.billmanager.functions import FUNCTIONS, Context, late_function
 from pmenomssl.sandbox.billmanager.replies import MgrError, error_xml
@@ -29,6 +31,19 @@ HANG_SECONDS = 600.0
 
 _SECRET_KEY = re.compile(r"(?i)(^pw$|passw|token|secret|crypted|apikey|api_key|pkey|^key$)")
 _PEM_PRIVATE = "PRIVATE KEY-----"
+
+
+class Caller(NamedTuple):
+    """Who made the call (for the journal) and how its faults wait: the mgrctl process itself,
+    or one the stand-in's core answers for (core.py)."""
+
+    pid: int
+    cwd: str
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def this_process(cls) -> Caller:
+        return cls(pid=os.getpid(), cwd=os.getcwd())
 
 
 def redacted(params: dict[str, str]) -> dict[str, str]:
@@ -115,18 +130,21 @@ def _journal(root: Path, record: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def run(argv: list[str], root: Path, environ: dict[str, str]) -> tuple[int, str, str]:
-    """-> (exit code, stdout, stderr) for one mgrctl invocation."""
+def run(
+    argv: list[str], root: Path, environ: dict[str, str], caller: Caller | None = None
+) -> tuple[int, str, str]:
+    """-> (exit code, stdout, stderr) for one mgrctl invocation (by this process by default)."""
+    caller = caller or Caller.this_process()
     func, params, via_env = parse_argv(argv, environ)
     record: dict[str, Any] = {
         "time": datetime.now().isoformat(timespec="milliseconds"),
-        "pid": os.getpid(),
+        "pid": caller.pid,
         "func": func,
         "argv": list(argv),
         "params": redacted(params),
         "env_params": via_env,
         "ssh_connection": environ.get("SSH_CONNECTION", ""),
-        "cwd": os.getcwd(),
+        "cwd": caller.cwd,
     }
     if not func:
         record["exit"] = 1
@@ -139,10 +157,10 @@ def run(argv: list[str], root: Path, environ: dict[str, str]) -> tuple[int, str,
         if kind == "hang":
             record["exit"] = None
             _journal(root, record)
-            time.sleep(float(fault.get("seconds", HANG_SECONDS)))
+            caller.sleep(float(fault.get("seconds", HANG_SECONDS)))
             return 1, "", "hang ended\n"
         if kind == "slow":
-            time.sleep(float(fault.get("seconds", 1.0)))
+            caller.sleep(float(fault.get("seconds", 1.0)))
         elif kind == "exit":
             record["exit"] = int(fault.get("code", 2))
             _journal(root, record)
@@ -195,11 +213,4 @@ def main(argv: list[str] | None = None, *, root: str | Path | None = None) -> in
         # server does not use; only a crypted save needs it here. One call per process.
         sys.modules["cryptography"] = None  # type: ignore[assignment]
     base = Path(root) if root is not None else Path(__file__).resolve().parent
-    code, out, err = run(args, base, dict(os.environ))
-    if out.startswith("<doc"):
-        sys.stdout.write('<?xml version="1.0" encoding="UTF-8"?>\n' + out + "\n")
-    elif out:
-        sys.stdout.write(out)
-    if err:
-        sys.stderr.write(err)
-    return code
+    return emit(*run(args, base, dict(os.environ)))

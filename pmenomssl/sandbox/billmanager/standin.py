@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pmenomssl.sandbox.billmanager import store as _store
+from pmenomssl.sandbox.billmanager.core import Core
 from pmenomssl.sandbox.billmanager.files import (
     CONFIG,
     FAULTS,
@@ -42,9 +43,9 @@ import os
 import sys
 
 sys.path[0:0] = {paths!r}
-from pmenomssl.sandbox.billmanager.mgrctl import main
+from pmenomssl.sandbox.billmanager.core import entry
 
-sys.exit(main(sys.argv[1:], root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.exit(entry(sys.argv[1:], root=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 """
 
 _key_cache: dict[str, bytes] = {}
@@ -97,6 +98,7 @@ class StandIn(Seeding):
         self.config = config
         self.owns_database = owns_database
         self.store = Store(config)
+        self._core: Core | None = None
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -149,14 +151,23 @@ class StandIn(Seeding):
         config = StoreConfig.from_json((root / CONFIG).read_text(encoding="utf-8"))
         return cls(root, config)
 
+    def serve(self) -> None:
+        """Answer this stand-in's mgrctl calls from this process until `close`/`drop` (core.py:
+        the same answers, ~45 ms less per call); without it each mgrctl runs its call itself."""
+        if self._core is None:
+            self._core = Core(self.root)
+
     def drop(self) -> None:
         """Close the connection and drop the database (if this stand-in created it)."""
-        self.store.close()
+        self.close()
         if self.owns_database:
             _store.drop_database(self.config)
             self.owns_database = False
 
     def close(self) -> None:
+        if self._core is not None:
+            self._core.stop()
+            self._core = None
         self.store.close()
 
     # -- paths and environment ---------------------------------------------------------------
