@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -64,6 +64,17 @@ class Timeouts:
     connect: float = 10.0
     read: float = 60.0
     purchase_read: float = 100.0
+
+
+class CertListing(TypedDict, total=False):
+    """The options of a CertGetCerts listing besides the page's start: `get_certs_page`'s
+    keywords, with its defaults."""
+
+    page_size: int
+    sort_by: str
+    descending: bool
+    status_id: int | None
+    prod_type: int | None
 
 
 class EnomClient(ProviderClient[EnomTransportError]):
@@ -188,26 +199,12 @@ class EnomClient(ProviderClient[EnomTransportError]):
 
         return self._call("CertGetCerts", params, parse)
 
-    def iter_certs(
-        self,
-        *,
-        page_size: int = 250,
-        sort_by: str = "CertID",
-        descending: bool = True,
-        status_id: int | None = None,
-        prod_type: int | None = None,
-    ) -> Iterator[models.CertSummary]:
-        """Every certificate of the account, fetching the next page only when needed."""
+    def iter_certs(self, **listing: Unpack[CertListing]) -> Iterator[models.CertSummary]:
+        """Every certificate of the account, fetching the next page only when needed; `listing`
+        as `get_certs_page` takes it."""
         start, seen = 1, set()
         while True:
-            page = self.get_certs_page(
-                start=start,
-                page_size=page_size,
-                sort_by=sort_by,
-                descending=descending,
-                status_id=status_id,
-                prod_type=prod_type,
-            )
+            page = self.get_certs_page(start=start, **listing)
             fresh = [c for c in page.certs if c.cert_id not in seen]
             if page.certs and not fresh:  # a purchase between pages shifts by one, not a page
                 raise EnomMalformedResponseError(

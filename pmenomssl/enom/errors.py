@@ -94,24 +94,10 @@ class EnomIpNotAllowedError(EnomError):
     error_type = "enom_ip_not_allowed"
     summary = "ENOM does not accept API calls from this server's IP address"
 
-    def __init__(
-        self,
-        detail: str = "",
-        *,
-        command: str = "",
-        messages: Sequence[str] = (),
-        response_numbers: Sequence[str] = (),
-        tracking_key: str = "",
-        ip: str = "",
-    ) -> None:
-        self.ip = ip or ip_from_messages(messages)
-        super().__init__(
-            detail,
-            command=command,
-            messages=messages,
-            response_numbers=response_numbers,
-            tracking_key=tracking_key,
-        )
+    @property
+    def ip(self) -> str:
+        """The caller's IP as ENOM quotes it in its messages; "" where it quotes none."""
+        return ip_from_messages(self.messages)
 
     def _action(self) -> str:
         who = f"the IP address {self.ip}" if self.ip else "the IP address quoted by ENOM"

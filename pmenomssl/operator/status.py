@@ -171,10 +171,10 @@ def _renewal_window(view: ServiceView) -> str:
     if view.cert.not_after is None or view.product is None:
         return ""
     expires = view.cert.not_after.astimezone(timezone.utc).date()
-    opens = expires - timedelta(days=view.product.renewal_window_days)
+    opens = expires - timedelta(days=view.product.rules.renewal_window_days)
     return (
         f"; it expires {expires}, and ENOM sells its renewal from {opens} "
-        f"({view.product.renewal_window_days} days before), when the client pays for prolong"
+        f"({view.product.rules.renewal_window_days} days before), when the client pays for prolong"
     )
 
 

@@ -214,7 +214,9 @@ def test_ip_from_messages_v4_and_v6() -> None:
 ALL_ERRORS: list[EnomError] = [
     EnomApiError(command="X", messages=["m"]),
     EnomAuthError(command="X"),
-    EnomIpNotAllowedError(command="X", ip="203.0.113.1"),
+    EnomIpNotAllowedError(
+        command="X", messages=["User not permitted from this IP address - 203.0.113.1"]
+    ),
     EnomInsufficientFundsError(command="X"),
     EnomPaymentDeclinedError(command="X"),
     EnomPaymentNotTakenError(command="X"),

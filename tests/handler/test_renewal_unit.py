@@ -33,7 +33,7 @@ SECTIGO = ProductSpec(template="s", code="s", prod_type=1, title="S", brand=prod
 
 
 def test_the_window_is_the_brands() -> None:
-    assert RAPIDSSL.renewal_window_days == 30 and SECTIGO.renewal_window_days == 60
+    assert RAPIDSSL.rules.renewal_window_days == 30 and SECTIGO.rules.renewal_window_days == 60
 
 
 @pytest.mark.parametrize(

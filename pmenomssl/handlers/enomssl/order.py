@@ -124,14 +124,14 @@ def prepare(svc: Service, csr_text: str | None = None) -> Order:
             domains=tuple(domains),
             wildcard_allowed=spec.wildcard,
             max_names=spec.san_limit,
-            ascii_only_subject=spec.ascii_only,
+            ascii_only_subject=spec.rules.ascii_only,
             www_included=spec.www,
         ),
     )
     people = contact_data.build(
         svc.params,
         csr_subject=info.subject,
-        ascii_only=spec.ascii_only,
+        ascii_only=spec.rules.ascii_only,
         orginfo=spec.orginfo,
         country_lookup=svc.billing.country_iso2,
     )
@@ -249,7 +249,7 @@ def configure_and_submit(svc: Service, order: Order, cert_id: str) -> None:
     configured = client.configure_cert(
         cert_id,
         csr=order.csr.pem,
-        web_server_type=order.spec.web_server_type,
+        web_server_type=order.spec.rules.web_server_type,
         contacts=order.contacts,
         ucc=ucc,
     )

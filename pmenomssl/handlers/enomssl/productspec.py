@@ -19,10 +19,23 @@ from pmenomssl.records import record
 DIGICERT = "digicert"
 SECTIGO = "sectigo"
 
-RENEWAL_WINDOW_DAYS = {DIGICERT: 30, SECTIGO: 60}
-WEB_SERVER_TYPE = {DIGICERT: 18, SECTIGO: 1002}  # "Other" / "Apache/ModSSL"
-REISSUE_VIA_API = {DIGICERT: True, SECTIGO: False}
-ASCII_ONLY = {DIGICERT: True, SECTIGO: False}
+
+@record(frozen=True)
+class BrandRules:
+    """The brand facts above, as the rules of a brand's products follow them."""
+
+    renewal_window_days: int  # renewal opens at most this many days before expiry
+    web_server_type: int  # CertConfigureCert's WebServerType
+    reissue_via_api: bool  # CertReissueCert; otherwise only through ENOM support
+    ascii_only: bool  # ASCII-only contacts and CSR subject
+
+
+# In BrandRules' order: renewal window, WebServerType ("Other" / "Apache/ModSSL"), reissue
+# through the API, ASCII only.
+BRAND_RULES = {
+    DIGICERT: BrandRules(30, 18, True, True),
+    SECTIGO: BrandRules(60, 1002, False, False),
+}
 
 # Names each product covers, the common name included (ProductSpec.san_limit). ENOM's support:
 # "SAN certificates cover three domains (subdomains) with the option to add more for an added
@@ -63,20 +76,8 @@ class ProductSpec:
         return True
 
     @property
-    def renewal_window_days(self) -> int:
-        return RENEWAL_WINDOW_DAYS[self.brand]
-
-    @property
-    def web_server_type(self) -> int:
-        return WEB_SERVER_TYPE[self.brand]
-
-    @property
-    def reissue_via_api(self) -> bool:
-        return REISSUE_VIA_API[self.brand]
-
-    @property
-    def ascii_only(self) -> bool:
-        return ASCII_ONLY[self.brand]
+    def rules(self) -> BrandRules:
+        return BRAND_RULES[self.brand]
 
     def template_attributes(self) -> dict[str, str]:
         """The `features` template flags BILLmanager reads (billmanager-protocol.md 2.1).

@@ -29,7 +29,7 @@ def reopen_service(svc: Service) -> None:
             value=str(svc.id),
         )
     order = prepare(svc)  # the new CSR must fit the order like the first one did
-    if order.spec.reissue_via_api:
+    if order.spec.rules.reissue_via_api:
         message = svc.client.reissue_cert(cert_id, order.csr.pem)
         logger.info("reissue of CertID %s requested%s", cert_id, f": {message}" if message else "")
         svc.set_status(STATUS_REQUESTED)

@@ -49,7 +49,7 @@ def next_certificate_due(
     period (or BILLmanager shows no paid-until date)."""
     if paid_until is None or cert_expires >= paid_until:
         return None
-    return cert_expires - timedelta(days=spec.renewal_window_days)
+    return cert_expires - timedelta(days=spec.rules.renewal_window_days)
 
 
 def schedule_coverage(svc: Service, cert_expires: date) -> None:
@@ -128,7 +128,7 @@ def prolong_service(svc: Service, today: date | None = None) -> None:
         logger.info(
             "service %s: inside the %s-day renewal window (expires %s): buying the renewal",
             svc.id,
-            spec.renewal_window_days,
+            spec.rules.renewal_window_days,
             expires,
         )
         svc.save(P.RENEWAL_DUE, opens.isoformat())
@@ -140,7 +140,7 @@ def prolong_service(svc: Service, today: date | None = None) -> None:
             svc.id,
             expires,
             spec.title,
-            spec.renewal_window_days,
+            spec.rules.renewal_window_days,
             opens,
         )
         svc.save(P.RENEWAL_DUE, opens.isoformat())
