@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 import httpx
 
@@ -34,6 +34,10 @@ from pmenomssl.enom.errors import (
 from pmenomssl.enom.params import contacts_params, ucc_params
 from pmenomssl.errors import ModuleError
 from pmenomssl.transport.calls import DEFAULT_RETRY, CallClass, RetryPolicy
+
+if TYPE_CHECKING:  # typing.Unpack is Python 3.11+; the package runs on 3.9
+    from typing_extensions import Unpack
+
 from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
