@@ -105,7 +105,10 @@ class Core:
         self._server.daemon_threads = True  # a call held by a `hang` fault never blocks the stop
         self._server.block_on_close = False
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"mgrctl core {root}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},  # how long `stop` waits (0.5 s by default, per test)
+            name=f"mgrctl core {root}",
+            daemon=True,
         )
         self._thread.start()
         (root / ADDRESS_FILE).write_text(address, encoding="utf-8")
