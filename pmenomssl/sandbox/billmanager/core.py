@@ -69,10 +69,13 @@ def forward(root: str, argv: list[str]) -> int | None:
             "cwd": os.getcwd(),
             "pid": os.getpid(),
         }
-        conn.sendall(marshal.dumps(request))
-        conn.shutdown(socket.SHUT_WR)
-        reply = b"".join(iter(lambda: conn.recv(65536), b""))
-    if not reply:  # sent, never answered: the call may have run, so it is not run again here
+        try:
+            conn.sendall(marshal.dumps(request))
+            conn.shutdown(socket.SHUT_WR)
+            reply = b"".join(iter(lambda: conn.recv(65536), b""))
+        except OSError:
+            reply = b""
+    if not reply:  # connected, never answered: the call may have run, so it is not run here
         return emit(1, "", "mgrctl: the stand-in's core stopped during the call\n")
     answer = marshal.loads(reply)  # noqa: S302 (see the module's docstring)
     return emit(int(answer["code"]), str(answer["out"]), str(answer["err"]))
