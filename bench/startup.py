@@ -3,10 +3,12 @@
 What is measured, and how:
 
 - The layout BILLmanager runs: a throw-away venv of the same base interpreter with the package
-  installed from a wheel (what `pmenomssl install` does), run through its console script. An
-  editable install is not used: its `.pth` finder imports pathlib, re and contextlib into every
-  interpreter of the venv, `python -c pass` included, which hides the module's own imports and
-  shrinks the ratio. `--layout current` measures this environment's console script instead.
+  installed from a wheel (what `pmenomssl install` does), started exactly as the installed
+  wrapper starts it (`operator/files.entry_argv`), not through pip's console script: pip 23's
+  imports `re`, pip 26's does not, and BILLmanager never runs it. An editable install is not
+  used: its `.pth` finder imports pathlib, re and contextlib into every interpreter of the venv,
+  `python -c pass` included, which hides the module's own imports and shrinks the ratio.
+  `--layout current` measures this environment's console script instead.
 - Interleaved rounds: `python -c pass`, `features`, `approver` (and the stand-in imports, see
   below) one after another, so a change of load hits all alike. The first `warmup` rounds are
   dropped (they write bytecode and the prepared features document).
@@ -199,16 +201,23 @@ def _env(root: Path, extra_path: str | None) -> dict[str, str]:
 
 
 def _commands(
-    bin_dir: Path, env: dict[str, str], stand_ins: bool
+    bin_dir: Path, env: dict[str, str], stand_ins: bool, *, as_wrapper: bool
 ) -> dict[str, tuple[list[str], dict[str, str]]]:
-    """label -> (argv, environment)."""
-    python, script = str(bin_dir / "python"), str(bin_dir / MODULE_NAME)
+    """label -> (argv, environment). `as_wrapper`: the module started as its installed wrapper
+    starts it; otherwise through this environment's console script."""
+    from pmenomssl.operator.files import entry_argv
+    from pmenomssl.operator.kinds import by_handler
+
+    python = str(bin_dir / "python")
+    start = (
+        entry_argv(python, by_handler(MODULE_NAME)) if as_wrapper else [str(bin_dir / MODULE_NAME)]
+    )
     commands = {
         BASELINE: ([python, "-c", "pass"], env),
-        FEATURES: ([script, "--command", "features"], env),
-        FEATURES_COMPUTING: ([script, "--command", "features"], env),
+        FEATURES: ([*start, "--command", "features"], env),
+        FEATURES_COMPUTING: ([*start, "--command", "features"], env),
         APPROVER: (
-            [script, "--command", "approver", "--module", "1", "--domain", "www.example.com"],
+            [*start, "--command", "approver", "--module", "1", "--domain", "www.example.com"],
             env,
         ),
     }
@@ -229,10 +238,11 @@ def importtime_us(argv: Sequence[str], baseline: Sequence[str], env: dict[str, s
     """Median self time (µs) of the modules `argv` imports beyond `baseline`."""
 
     def self_times(command: Sequence[str]) -> dict[str, int]:
-        run_env = dict(env, PYTHONPROFILEIMPORTTIME="1")
-        result = subprocess.run(
-            list(command), env=run_env, cwd=cwd, capture_output=True, check=True
-        )
+        command = list(command)
+        if Path(command[0]).name.startswith("python"):
+            command[1:1] = ["-X", "importtime"]  # the wrapper's -I ignores PYTHON* variables
+        run_env = dict(env, PYTHONPROFILEIMPORTTIME="1")  # a console script: through its env
+        result = subprocess.run(command, env=run_env, cwd=cwd, capture_output=True, check=True)
         times = {}
         for line in result.stderr.decode().splitlines():
             if line.startswith("import time:") and "|" in line:
@@ -271,7 +281,7 @@ def measure(
             bin_dir = Path(sys.executable).parent
             extra_path = str(REPO)
         env = _env(root, extra_path)
-        commands = _commands(bin_dir, env, stand_ins)
+        commands = _commands(bin_dir, env, stand_ins, as_wrapper=layout == "wheel")
         blocks: dict[str, list[list[float]]] = {label: [] for label in commands}
         for index in range(warmup + runs * rounds):
             for label, (argv, command_env) in commands.items():

@@ -28,8 +28,8 @@ class ModuleKind:
     #: the handler by the executable's name, so it is also the operator executable
     #: (`pmenomssl install …`) and the module name `install` uses without --name.
     handler: str
-    #: What the wrapper runs with `python -I -m` (its `main` answers both the protocol and the
-    #: operator subcommands).
+    #: The module whose `main()` the wrapper calls (`operator/files.entry_argv`); it answers both
+    #: the protocol and the operator subcommands.
     entry_module: str
     #: Packages (or module-name prefixes ending in `_`) only this kind runs: the error types they
     #: raise are not the other kinds' (a module XML lists a msgerror for every error type its

@@ -89,7 +89,8 @@ def test_install_lays_out_its_own_wrapper_xml_and_venv(both: Both) -> None:
     script = layout.wrapper.read_text(encoding="utf-8")
     assert "PMENOMSSL_NAME=pmbillreseller\n" in script
     assert "PMENOMSSL_HANDLER=pmbillreseller\n" in script
-    assert f'exec {layout.venv_python} -I -m pmenomssl.cli.billreseller "$@"' in script
+    code = "'import sys; from pmenomssl.cli.billreseller import main; sys.exit(main())'"
+    assert f'exec {layout.venv_python} -I -c {code} "$@"' in script
     xml = parse(layout.xml.read_bytes(), "pmbillreseller")
     assert layout.xml == root / "etc" / "xml" / "billmgr_mod_pmbillreseller.xml"
     assert xml.plugin == "pmbillreseller"

@@ -141,9 +141,10 @@ def test_wrappers_per_kind(tmp_path: Path, kind: object) -> None:
     layout = Layout(tmp_path, "pmx")
     script = files.wrapper_script(layout, kind)  # type: ignore[arg-type]
     handler = "pmenomssl" if kind is ENOM else "pmbillreseller"
-    target = "pmenomssl" if kind is ENOM else "pmenomssl.cli.billreseller"
+    target = "pmenomssl.cli" if kind is ENOM else "pmenomssl.cli.billreseller"
     assert files.wrapper_handler(script) == handler
-    assert script.decode().rstrip().endswith(f'-I -m {target} "$@"')
+    code = f"'import sys; from {target} import main; sys.exit(main())'"
+    assert script.decode().rstrip().endswith(f' -I -c {code} "$@"')
     assert f"#   {handler} install --root" in script.decode()
 
 
@@ -153,7 +154,7 @@ def test_the_enom_wrapper_and_xml_are_unchanged(tmp_path: Path) -> None:
     assert files.wrapper_script(layout) == files.wrapper_script(layout, ENOM)
     text = files.wrapper_script(layout).decode()
     assert "# Runs pmenomssl from its own venv" in text
-    assert "PMENOMSSL_HANDLER=pmenomssl\n" in text and '-I -m pmenomssl "$@"' in text
+    assert "PMENOMSSL_HANDLER=pmenomssl\n" in text and "from pmenomssl.cli import main" in text
     (tmp_path / "var").mkdir()
     enom = module_xml.render("pmenomssl", root=tmp_path)
     assert enom == module_xml.render("pmenomssl", root=tmp_path, kind=ENOM)

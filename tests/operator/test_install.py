@@ -53,7 +53,8 @@ def test_install_lays_out_wrapper_xml_venv_and_restarts(installed: Installed) ->
     script = layout.wrapper.read_text(encoding="utf-8")
     assert script.startswith("#!/bin/sh\n")
     assert f"cd {root} " in script
-    assert f"exec {layout.venv_python} -I -m pmenomssl" in script
+    code = "'import sys; from pmenomssl.cli import main; sys.exit(main())'"
+    assert f'exec {layout.venv_python} -I -c {code} "$@"' in script
     assert "PMENOMSSL_HANDLER=pmenomssl" in script and "PMENOMSSL_NAME=pmenomssl" in script
     assert parse(layout.xml.read_bytes(), "pmenomssl").plugin == "pmenomssl"
     # the package lives in the venv, not in the checkout
