@@ -34,16 +34,15 @@ from pmenomssl.enom.errors import (
 from pmenomssl.enom.params import contacts_params, ucc_params
 from pmenomssl.errors import ModuleError
 from pmenomssl.transport.calls import DEFAULT_RETRY, CallClass, RetryPolicy
-
-if TYPE_CHECKING:  # typing.Unpack is Python 3.11+; the package runs on 3.9
-    from typing_extensions import Unpack
-
 from pmenomssl.transport.http import (
     ExchangeFailed,
     ProviderClient,
     ProviderErrors,
     Stage,
 )
+
+if TYPE_CHECKING:  # typing.Unpack is Python 3.11+; the package runs on 3.9
+    from typing_extensions import Unpack
 
 logger = logging.getLogger(__name__)
 
