@@ -18,6 +18,7 @@ interpreter start-up included, is what is tested.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import re
 import subprocess
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from pmenomssl import billing
+from pmenomssl import billing, log
 from pmenomssl.sandbox.billmanager import StandIn, StoreConfig, server_available
 from pmenomssl.sandbox.billmanager import store as standin_store
 from tests import launcher
@@ -124,6 +125,16 @@ def _launch_mode(request: pytest.FixtureRequest) -> Iterator[None]:
     launcher.allow_forking(request.node.get_closest_marker("real_executable") is None)
     yield
     launcher.allow_forking(False)
+
+
+@pytest.fixture(autouse=True)
+def _package_logger_propagates_again() -> Iterator[None]:
+    """`log.setup` in a test process stops the package logger from propagating, as it should in
+    the module (only the log file sees its records). No test leaves that to the next one: under
+    pytest 8 (Python 3.9), `caplog` listens only at the root and then saw nothing, depending on
+    which tests had run before in the same worker."""
+    yield
+    logging.getLogger(log.PACKAGE_LOGGER).propagate = True
 
 
 @pytest.fixture(scope="session", autouse=True)
