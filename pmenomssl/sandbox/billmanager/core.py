@@ -101,10 +101,12 @@ class Core:
         from pathlib import Path
 
         self.root = root
-        self.stopped = threading.Event()
+        self._stopped = threading.Event()
         self._directory = Path(tempfile.mkdtemp(prefix="mgrcore"))  # mode 0700
         address = str(self._directory / "s")
-        self._server = socketserver.ThreadingUnixStreamServer(address, _handler(root, self.stopped))
+        self._server = socketserver.ThreadingUnixStreamServer(
+            address, _handler(root, self._stopped)
+        )
         self._server.daemon_threads = True  # a call held by a `hang` fault never blocks the stop
         self._server.block_on_close = False
         self._thread = threading.Thread(
@@ -119,7 +121,7 @@ class Core:
     def stop(self) -> None:
         """Stop answering: later `mgrctl` calls run themselves; waiting calls are dropped."""
         (self.root / ADDRESS_FILE).unlink(missing_ok=True)
-        self.stopped.set()
+        self._stopped.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()

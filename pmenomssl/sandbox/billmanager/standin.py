@@ -153,7 +153,7 @@ class StandIn(Seeding):
 
     def serve(self) -> None:
         """Answer this stand-in's mgrctl calls from this process until `close`/`drop` (core.py:
-        the same answers, ~45 ms less per call); without it each mgrctl runs its call itself."""
+        the same answers, 15-40 ms less per call); without it each mgrctl runs its call itself."""
         if self._core is None:
             self._core = Core(self.root)
 
